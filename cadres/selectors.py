@@ -1,0 +1,75 @@
+"""Reads of cadres and positions, always through the user's scope."""
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+
+from cadres.models import Cadre, OrganizerArea, Position
+from campaign.roles import Role
+
+
+def cadres_for(user):
+    qs = Cadre.objects.select_related("township", "village", "department")
+    role = user.role
+    if role in (Role.COUNTY_ADMIN, Role.COUNTY_LEADER):
+        return qs.filter(county_id=user.county_id)
+    if role == Role.COUNTY_REVIEWER:
+        if user.organizer_area_id:
+            return qs.filter(township__organizer_areas=user.organizer_area_id)
+        return qs.filter(county_id=user.county_id)
+    if role == Role.TOWNSHIP:
+        return qs.filter(township_id=user.township_id)
+    if role == Role.VILLAGE:
+        return qs.filter(village_id=user.village_id)
+    if role == Role.DEPARTMENT:
+        return qs.filter(department_id=user.department_id)
+    if role == Role.CITY:
+        return qs.filter(county__city_id=user.city_id)
+    return qs.none()
+
+
+def positions_for(user):
+    return Position.objects.filter(cadre__in=cadres_for(user).values("id")).select_related(
+        "cadre", "township", "village"
+    )
+
+
+def organizer_areas_for(user):
+    if user.role in (Role.COUNTY_ADMIN, Role.COUNTY_LEADER, Role.COUNTY_REVIEWER):
+        return OrganizerArea.objects.filter(county_id=user.county_id).prefetch_related("townships")
+    return OrganizerArea.objects.none()
+
+
+def can_see_phone(user, cadre):
+    """A phone number is shown only to users whose own scope contains the cadre."""
+    role = user.role
+    if role in (Role.COUNTY_ADMIN, Role.COUNTY_REVIEWER, Role.COUNTY_LEADER):
+        return cadre.county_id == user.county_id
+    if role == Role.TOWNSHIP:
+        return cadre.township_id == user.township_id
+    if role == Role.VILLAGE:
+        return cadre.village_id == user.village_id
+    if role == Role.DEPARTMENT:
+        return cadre.department_id == user.department_id
+    return False
+
+
+def current_positions_prefetch():
+    return Prefetch(
+        "positions",
+        queryset=Position.objects.filter(end_date__isnull=True).select_related("village", "township"),
+        to_attr="current_positions",
+    )
+
+
+def annotate_secretary_and_director(villages):
+    """Annotate villages with ``is_secretary_and_director`` (一肩挑), derived from sitting positions."""
+    sitting = Position.objects.filter(village=OuterRef("village"), end_date__isnull=True)
+    both = Position.objects.filter(
+        village=OuterRef("pk"), kind=Position.Kind.SECRETARY, end_date__isnull=True
+    ).filter(Exists(sitting.filter(kind=Position.Kind.DIRECTOR, cadre=OuterRef("cadre"))))
+    return villages.annotate(is_secretary_and_director=Exists(both))
+
+
+def cadre_is_secretary_and_director(cadre):
+    current = Position.objects.filter(cadre=cadre, end_date__isnull=True)
+    secretary_villages = current.filter(kind=Position.Kind.SECRETARY).values("village")
+    return current.filter(Q(kind=Position.Kind.DIRECTOR) & Q(village__in=secretary_villages)).exists()

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from campaign import notification_views as views
+
+app_name = "notifications"
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("<int:pk>/read/", views.notification_read, name="read"),
+]

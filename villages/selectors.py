@@ -1,0 +1,94 @@
+"""Reads of places and organizations, always through the user's scope.
+
+Every list, detail, form and export asks these functions for its queryset, so
+that scope is decided in exactly one place per object kind.
+"""
+
+from django.db.models import Count, Q
+
+from campaign.roles import Role
+from villages.models import County, Department, PartyOrganization, Township, Village
+
+
+def _township_filter(user, prefix=""):
+    """A Q limiting rows (reached through ``prefix``) to the townships the user may see; None for none."""
+    role = user.role
+    if user.is_superuser and not role:
+        return Q()
+    if role in (Role.COUNTY_ADMIN, Role.COUNTY_LEADER):
+        return Q(**{f"{prefix}county_id": user.county_id})
+    if role == Role.COUNTY_REVIEWER:
+        if user.organizer_area_id:
+            return Q(**{f"{prefix}organizer_areas": user.organizer_area_id})
+        return Q(**{f"{prefix}county_id": user.county_id})
+    if role in (Role.TOWNSHIP, Role.VILLAGE):
+        return Q(**{f"{prefix}id": user.township_id})
+    if role == Role.CITY:
+        return Q(**{f"{prefix}county__city_id": user.city_id})
+    return None
+
+
+def counties_for(user):
+    if user.role == Role.CITY:
+        return County.objects.filter(city_id=user.city_id)
+    if user.county_id:
+        return County.objects.filter(id=user.county_id)
+    return County.objects.none()
+
+
+def townships_for(user):
+    condition = _township_filter(user)
+    if condition is None:
+        return Township.objects.none()
+    return Township.objects.filter(condition).select_related("county")
+
+
+def villages_for(user):
+    if user.role == Role.VILLAGE:
+        return Village.objects.filter(id=user.village_id).select_related("township")
+    condition = _township_filter(user, prefix="township__")
+    if condition is None:
+        return Village.objects.none()
+    return Village.objects.filter(condition).select_related("township")
+
+
+def departments_for(user):
+    if user.role == Role.DEPARTMENT:
+        return Department.objects.filter(id=user.department_id)
+    if user.role == Role.CITY:
+        return Department.objects.filter(county__city_id=user.city_id)
+    if user.role in (Role.COUNTY_ADMIN, Role.COUNTY_LEADER, Role.COUNTY_REVIEWER):
+        return Department.objects.filter(county_id=user.county_id)
+    # Townships and villages rate departments, so they may see the county's list.
+    if user.role in (Role.TOWNSHIP, Role.VILLAGE):
+        return Department.objects.filter(county_id=user.county_id)
+    return Department.objects.none()
+
+
+def party_organizations_for(user):
+    qs = PartyOrganization.objects.select_related("township", "village", "department", "parent")
+    role = user.role
+    if role in (Role.COUNTY_ADMIN, Role.COUNTY_LEADER):
+        return qs.filter(county_id=user.county_id)
+    if role == Role.COUNTY_REVIEWER:
+        if user.organizer_area_id:
+            return qs.filter(township__organizer_areas=user.organizer_area_id)
+        return qs.filter(county_id=user.county_id)
+    if role == Role.TOWNSHIP:
+        return qs.filter(township_id=user.township_id)
+    if role == Role.VILLAGE:
+        return qs.filter(village_id=user.village_id)
+    if role == Role.DEPARTMENT:
+        return qs.filter(department_id=user.department_id)
+    if role == Role.CITY:
+        return qs.filter(county__city_id=user.city_id)
+    return qs.none()
+
+
+def township_list(user):
+    """Townships with their village counts, for the township list page."""
+    return (
+        townships_for(user)
+        .annotate(village_count=Count("villages", distinct=True))
+        .order_by("county__code", "code")
+    )
