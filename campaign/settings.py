@@ -97,7 +97,20 @@ LANGUAGE_CODE = env_str("LANGUAGE_CODE", default="zh-hans")
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 if LANGUAGE_CODE not in dict(LANGUAGES):
     raise ImproperlyConfigured(f"LANGUAGE_CODE must be one of {', '.join(dict(LANGUAGES))}")
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# One catalogue per app, so that each part of the code base keeps its own
+# translations. Nested apps come before their parent and the project-wide
+# catalogue (templates/, shared strings) last: `makemessages` files each
+# string under the first listed path that contains it.
+LOCALE_PATHS = [
+    BASE_DIR / "campaign" / "reports" / "locale",
+    BASE_DIR / "campaign" / "steering" / "locale",
+    BASE_DIR / "campaign" / "locale",
+    BASE_DIR / "villages" / "importer" / "locale",
+    BASE_DIR / "villages" / "locale",
+    BASE_DIR / "cadres" / "locale",
+    BASE_DIR / "appraisal" / "locale",
+    BASE_DIR / "locale",
+]
 TIME_ZONE = env_str("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

@@ -18,18 +18,10 @@ from campaign.roles import Role
 from tests import factories as f
 
 
-def pytest_collection_modifyitems(config, items):
-    # Under CI a test that needs a service must fail, never skip: turn skips
-    # into failures so that a missing PostgreSQL, Redis or Chromium is loud.
-    if os.environ.get("CI") == "true":
-        for item in items:
-            for marker in item.iter_markers(name="skip"):
-                item.add_marker(pytest.mark.xfail(reason="skips are failures under CI", strict=True))
-                del marker
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
+    # Under CI a test that needs a service must fail, never skip: a missing
+    # PostgreSQL, Redis or Chromium has to be loud.
     outcome = yield
     report = outcome.get_result()
     if os.environ.get("CI") == "true" and report.skipped and not hasattr(report, "wasxfail"):
