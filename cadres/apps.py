@@ -8,5 +8,10 @@ class CadresConfig(AppConfig):
     name = "cadres"
     verbose_name = _("Cadres")
     nav_items = [
-        (30, "cadres:cadre_list", _("Cadres"), (*COUNTY_ROLES, Role.CITY, Role.TOWNSHIP, Role.VILLAGE, Role.DEPARTMENT)),
+        (
+            30,
+            "cadres:cadre_list",
+            _("Cadres"),
+            (*COUNTY_ROLES, Role.CITY, Role.TOWNSHIP, Role.VILLAGE, Role.DEPARTMENT),
+        ),
     ]

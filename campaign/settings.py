@@ -121,7 +121,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded evidence lives outside the static root and is only ever served by
 # permission-checked views, never by the web server directly.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
-MEDIA_URL = None
+MEDIA_URL = "/media/"  # no URL pattern serves it: files go out through permission-checked views
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

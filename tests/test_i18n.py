@@ -19,13 +19,19 @@ def test_every_translatable_string_has_a_chinese_translation(tmp_path):
     shutil.copytree(
         ROOT,
         copy,
-        ignore=shutil.ignore_patterns(".venv", ".git", "static", "staticfiles", "media", ".test-media", "bench"),
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "static", "staticfiles", "media", ".test-media", "bench"
+        ),
     )
     env = {**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "campaign.settings"}
     env.pop("DATABASE_URL", None)
     subprocess.run([sys.executable, "manage.py", "translations", "update"], cwd=copy, env=env, check=True)
     result = subprocess.run(
-        [sys.executable, "manage.py", "translations", "missing"], cwd=copy, env=env, capture_output=True, text=True
+        [sys.executable, "manage.py", "translations", "missing"],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, "Untranslated strings:\n" + result.stdout
 

@@ -1,8 +1,8 @@
 """Keep the Simplified Chinese catalogues complete.
 
-    manage.py translations update          # makemessages for every catalogue, header fixed
-    manage.py translations missing         # list untranslated or fuzzy entries (exit 1 if any)
-    manage.py translations apply FILE.json # fill msgstrs from {"English msgid": "中文"}
+manage.py translations update          # makemessages for every catalogue, header fixed
+manage.py translations missing         # list untranslated or fuzzy entries (exit 1 if any)
+manage.py translations apply FILE.json # fill msgstrs from {"English msgid": "中文"}
 """
 
 import json
