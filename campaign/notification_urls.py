@@ -5,5 +5,6 @@ from campaign import notification_views as views
 app_name = "notifications"
 urlpatterns = [
     path("", views.notification_list, name="list"),
+    path("read-all/", views.notification_read_all, name="read_all"),
     path("<int:pk>/read/", views.notification_read, name="read"),
 ]

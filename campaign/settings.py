@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "villages",
     "cadres",
     "appraisal",
+    "campaign.steering",
 ]
 
 MIDDLEWARE = [

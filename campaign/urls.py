@@ -16,5 +16,6 @@ urlpatterns = [
     path("registry/", include("villages.urls")),
     path("cadres/", include("cadres.urls")),
     path("appraisal/", include("appraisal.urls")),
+    path("steering/", include("campaign.steering.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+from campaign.roles import Role
+
+COUNTY = (Role.COUNTY_ADMIN, Role.COUNTY_REVIEWER, Role.COUNTY_LEADER)
+
+
+class SteeringConfig(AppConfig):
+    name = "campaign.steering"
+    label = "steering"
+    verbose_name = _("Steering")
+    # (order, url name, label, roles): see campaign/context_processors.py.
+    nav_items = [
+        (60, "steering:notice_list", _("Supervision notices"), (*COUNTY, Role.TOWNSHIP, Role.DEPARTMENT)),
+    ]
+
+    def ready(self):
+        from campaign.steering.schedule import register_periodic_tasks
+
+        post_migrate.connect(register_periodic_tasks, sender=self, dispatch_uid="steering-periodic-tasks")
