@@ -5,6 +5,7 @@ reproducible from its seed.
 """
 
 import datetime
+import itertools
 
 # The most common surnames of northern China, most frequent first; the weights
 # make 王, 李, 张, 刘 as frequent as they are in a real roster.
@@ -13,6 +14,7 @@ SURNAMES = (
     "叶阎潘杜戴夏钟汪田任姜范方石姚谭邹金陆郝孔白崔康毛邱秦江史顾侯邵孟段雷钱汤尹常武乔贺齐庞"
 )
 SURNAME_WEIGHTS = [max(1, 60 - i) for i in range(len(SURNAMES))]
+_SURNAME_CUM = list(itertools.accumulate(SURNAME_WEIGHTS))
 
 MALE_CHARS = (
     "国建军志明伟海春福宝德文永成林强东平利金山树忠学富贵权庆胜华刚勇鹏涛磊斌亮飞峰辉新民生长义喜财发"
@@ -53,6 +55,7 @@ MONGOLIAN_FEMALE = (
 # Ethnicities of the Chifeng area and their rough shares among rural cadres.
 ETHNICITIES = ("汉族", "蒙古族", "满族", "回族", "朝鲜族")
 ETHNICITY_WEIGHTS = (86, 9, 3, 1.5, 0.5)
+_ETHNICITY_CUM = list(itertools.accumulate(ETHNICITY_WEIGHTS))
 
 # The sixteen townships of the rulebook's county (林西县), as they were when it was written.
 LINXI_TOWNSHIPS = (
@@ -177,7 +180,7 @@ def person_name(rng, gender, ethnicity):
     """A plausible full name for a cadre of this gender and ethnicity."""
     if ethnicity == "蒙古族" and rng.random() < 0.6:
         return rng.choice(MONGOLIAN_MALE if gender == "m" else MONGOLIAN_FEMALE)
-    surname = rng.choices(SURNAMES, weights=SURNAME_WEIGHTS)[0]
+    surname = rng.choices(SURNAMES, cum_weights=_SURNAME_CUM)[0]
     chars = MALE_CHARS if gender == "m" else FEMALE_CHARS
     given = rng.choice(chars)
     if rng.random() < 0.75:
@@ -186,7 +189,7 @@ def person_name(rng, gender, ethnicity):
 
 
 def ethnicity(rng):
-    return rng.choices(ETHNICITIES, weights=ETHNICITY_WEIGHTS)[0]
+    return rng.choices(ETHNICITIES, cum_weights=_ETHNICITY_CUM)[0]
 
 
 def village_name(rng, taken):
