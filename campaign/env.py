@@ -56,6 +56,8 @@ def env_database(name, default):
         raise ImproperlyConfigured(f"{name} is not a valid database URL: {url!r}") from exc
     if not config.get("ENGINE"):
         raise ImproperlyConfigured(f"{name} names an unsupported database: {url!r}")
+    if not config["ENGINE"].endswith("sqlite3") and not config.get("NAME"):
+        raise ImproperlyConfigured(f"{name} must name a database (…/dbname): {url!r}")
     return config
 
 
