@@ -14,4 +14,5 @@ class CadresConfig(AppConfig):
             _("Cadres"),
             (*COUNTY_ROLES, Role.CITY, Role.TOWNSHIP, Role.VILLAGE, Role.DEPARTMENT),
         ),
+        (31, "cadres:position_list", _("Positions"), (*COUNTY_ROLES, Role.CITY, Role.TOWNSHIP)),
     ]

@@ -1,8 +1,13 @@
 """People and their positions over time."""
 
+import datetime
+
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from villages.models import County, Department, Township, Village
@@ -79,6 +84,37 @@ class Cadre(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("cadres:cadre_detail", args=[self.pk])
+
+    def clean(self):
+        """Dates that make sense, and one place the cadre belongs to (the township follows the village)."""
+        errors = {}
+        today = timezone.localdate()
+        if self.birth_date:
+            if self.birth_date > today:
+                errors["birth_date"] = _("The birth date cannot be in the future.")
+            elif self.birth_date < datetime.date(1900, 1, 1):
+                errors["birth_date"] = _("The birth date cannot be before 1900.")
+        if self.party_joined_on:
+            if self.party_joined_on > today:
+                errors["party_joined_on"] = _("The party membership date cannot be in the future.")
+            elif self.birth_date and self.party_joined_on <= self.birth_date:
+                errors["party_joined_on"] = _("The party membership date must be after the birth date.")
+        if self.village_id:
+            self.township_id = self.village.township_id
+        if self.township_id:
+            self.county_id = self.township.county_id
+        elif self.department_id:
+            self.county_id = self.department.county_id
+        if self.department_id and self.township_id:
+            errors["department"] = _(
+                "A cadre belongs to a village, a township or a county department, not to both a "
+                "department and a place."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class OrganizerArea(models.Model):
@@ -199,6 +235,53 @@ class Position(models.Model):
     def __str__(self):
         return f"{self.cadre} · {self.get_kind_display()}"
 
+    def get_absolute_url(self):
+        return reverse("cadres:position_detail", args=[self.pk])
+
     @property
     def is_current(self):
         return self.end_date is None
+
+    @property
+    def place(self):
+        return self.village or self.township
+
+    def clean(self):
+        """The place the kind needs, dates in order, one sitting secretary and director per village."""
+        Kind = self.Kind
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("A position cannot end before it starts.")
+        if self.village_id:
+            self.township_id = self.village.township_id
+        if self.cadre_id:
+            self.county_id = self.cadre.county_id
+        if self.kind in self.VILLAGE_KINDS and not self.village_id:
+            errors["village"] = _("This position is held in a village: choose the village.")
+        elif self.kind in self.TOWNSHIP_KINDS:
+            if self.village_id:
+                errors["village"] = _("This position is held in a township, not in a village.")
+            elif not self.township_id:
+                errors["township"] = _("This position is held in a township: choose the township.")
+        elif self.kind == Kind.ORGANIZER and self.village_id:
+            errors["village"] = _("A county organizer is not attached to a village.")
+        if self.township_id and self.cadre_id and self.township.county_id != self.cadre.county_id:
+            errors["township"] = _("The place must be in the cadre's county.")
+        if (
+            self.kind in (Kind.SECRETARY, Kind.DIRECTOR)
+            and self.village_id
+            and self.end_date is None
+            and "village" not in errors
+        ):
+            sitting = (
+                Position.objects.filter(village_id=self.village_id, kind=self.kind, end_date__isnull=True)
+                .exclude(pk=self.pk)
+                .select_related("cadre")
+                .first()
+            )
+            if sitting is not None:
+                errors["village"] = _(
+                    "This village already has a sitting %(position)s: %(name)s. End that position first."
+                ) % {"position": self.get_kind_display(), "name": sitting.cadre.name}
+        if errors:
+            raise ValidationError(errors)

@@ -1,6 +1,6 @@
 """Reads of cadres and positions, always through the user's scope."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 
 from cadres.models import Cadre, OrganizerArea, Position
 from campaign.roles import Role
@@ -73,3 +73,49 @@ def cadre_is_secretary_and_director(cadre):
     current = Position.objects.filter(cadre=cadre, end_date__isnull=True)
     secretary_villages = current.filter(kind=Position.Kind.SECRETARY).values("village")
     return current.filter(Q(kind=Position.Kind.DIRECTOR) & Q(village__in=secretary_villages)).exists()
+
+
+def sitting_prefetch():
+    """A village's sitting secretary and director (``village.sitting``), with their cadres."""
+    return Prefetch(
+        "positions",
+        queryset=Position.objects.filter(
+            end_date__isnull=True, kind__in=[Position.Kind.SECRETARY, Position.Kind.DIRECTOR]
+        ).select_related("cadre"),
+        to_attr="sitting",
+    )
+
+
+def cadre_list(user):
+    return (
+        cadres_for(user)
+        .prefetch_related(current_positions_prefetch())
+        .order_by("township__code", "village__code", "name", "id")
+    )
+
+
+def position_list(user):
+    return positions_for(user).order_by("-start_date", "id")
+
+
+def village_positions(village):
+    """Every position held in the village, current ones first, with their cadres."""
+    return (
+        Position.objects.filter(village=village)
+        .select_related("cadre")
+        .order_by(F("end_date").desc(nulls_first=True), "-start_date")
+    )
+
+
+def township_positions(township):
+    """Township-level positions (party secretary, organization committee member) held in ``township``."""
+    return (
+        Position.objects.filter(township=township, kind__in=Position.TOWNSHIP_KINDS)
+        .select_related("cadre")
+        .order_by(F("end_date").desc(nulls_first=True), "-start_date")
+    )
+
+
+def visible_cadre_ids(user, cadre_ids):
+    """Which of ``cadre_ids`` the user may open, so that pages link only to those."""
+    return set(cadres_for(user).filter(id__in=list(cadre_ids)).values_list("id", flat=True))

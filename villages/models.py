@@ -1,8 +1,10 @@
 """Places and organizations: city → county → township → village, county departments, party organizations."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 code_validator = RegexValidator(r"^[0-9A-Za-z-]{1,20}$", _("Use 1–20 letters, digits or hyphens."))
@@ -57,6 +59,25 @@ class Township(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("villages:township_detail", args=[self.pk])
+
+    def clean(self):
+        # Forms may leave the county off (it is the user's), so the unique
+        # constraint cannot be checked by the form: check it here, beside the code.
+        if self.county_id and self.code and _taken(Township, self, county_id=self.county_id, code=self.code):
+            raise ValidationError(
+                {
+                    "code": _("A township with code %(code)s already exists in this county.")
+                    % {"code": self.code}
+                }
+            )
+
+
+def _taken(model, instance, **lookup):
+    """Whether another row than ``instance`` matches ``lookup``."""
+    return model.objects.filter(**lookup).exclude(pk=instance.pk).exists()
+
 
 class Village(models.Model):
     """An administrative village (行政村 / 嘎查村)."""
@@ -86,6 +107,24 @@ class Village(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("villages:village_detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if (
+            self.township_id
+            and self.code
+            and _taken(Village, self, township_id=self.township_id, code=self.code)
+        ):
+            errors["code"] = _("A village with code %(code)s already exists in this township.") % {
+                "code": self.code
+            }
+        if self.population and self.households and self.population < self.households:
+            errors["population"] = _("The population cannot be smaller than the number of households.")
+        if errors:
+            raise ValidationError(errors)
+
 
 class Department(models.Model):
     """A county department (县直部门) taking part in the campaign."""
@@ -107,6 +146,22 @@ class Department(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("villages:department_detail", args=[self.pk])
+
+    def clean(self):
+        if (
+            self.county_id
+            and self.code
+            and _taken(Department, self, county_id=self.county_id, code=self.code)
+        ):
+            raise ValidationError(
+                {
+                    "code": _("A county department with code %(code)s already exists in this county.")
+                    % {"code": self.code}
+                }
+            )
 
 
 class PartyOrganization(models.Model):
@@ -202,6 +257,80 @@ class PartyOrganization(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("villages:party_org_detail", args=[self.pk])
+
     @property
     def is_village_level(self):
         return self.kind in self.VILLAGE_KINDS
+
+    def clean(self):
+        """Attach the organization where its kind says, with each message beside its field.
+
+        The township follows the village, and the county follows the township or
+        department, so that a form only asks for what the kind needs.
+        """
+        Kind = self.Kind
+        errors = {}
+        if self.village_id:
+            self.township_id = self.village.township_id
+        if self.township_id:
+            self.county_id = self.township.county_id
+        elif self.department_id:
+            self.county_id = self.department.county_id
+        if self.kind in self.VILLAGE_KINDS:
+            if not self.village_id:
+                errors["village"] = _("A village party organization needs its village.")
+            self.department = None
+        elif self.kind == Kind.TOWNSHIP_COMMITTEE:
+            if not self.township_id:
+                errors["township"] = _("A township party committee needs its township.")
+            self.village = None
+            self.department = None
+        elif self.kind == Kind.DEPARTMENT:
+            if not self.department_id:
+                errors["department"] = _("A county department organization needs its department.")
+            self.township = None
+            self.village = None
+        elif self.kind == Kind.INDUSTRY:
+            if not self.township_id:
+                errors["township"] = _("An industry or cooperative organization needs its township.")
+            self.department = None
+        if self.kind in self.VILLAGE_KINDS and self.village_id and "village" not in errors:
+            other = (
+                PartyOrganization.objects.filter(village_id=self.village_id, kind__in=self.VILLAGE_KINDS)
+                .exclude(pk=self.pk)
+                .first()
+            )
+            if other is not None:
+                errors["village"] = _("This village already has its party organization: %(name)s.") % {
+                    "name": other.name
+                }
+        if self.kind == Kind.TOWNSHIP_COMMITTEE and self.township_id and "township" not in errors:
+            other = (
+                PartyOrganization.objects.filter(township_id=self.township_id, kind=Kind.TOWNSHIP_COMMITTEE)
+                .exclude(pk=self.pk)
+                .first()
+            )
+            if other is not None:
+                errors["township"] = _("This township already has its party committee: %(name)s.") % {
+                    "name": other.name
+                }
+        if self.parent_id:
+            errors.update(self._parent_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def _parent_errors(self):
+        if self.pk and self.parent_id == self.pk:
+            return {"parent": _("An organization cannot be its own parent.")}
+        if self.county_id and self.parent.county_id != self.county_id:
+            return {"parent": _("The parent organization must be in the same county.")}
+        # Walk up from the new parent: meeting this organization would make a loop.
+        seen, node = set(), self.parent
+        while node is not None and node.pk not in seen:
+            if self.pk and node.pk == self.pk:
+                return {"parent": _("The parent cannot be one of this organization's own sub-organizations.")}
+            seen.add(node.pk)
+            node = node.parent
+        return {}

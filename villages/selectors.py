@@ -92,3 +92,38 @@ def township_list(user):
         .annotate(village_count=Count("villages", distinct=True))
         .order_by("county__code", "code")
     )
+
+
+def village_list(user):
+    """Villages with their sitting secretary and the derived 一肩挑 flag, in a fixed number of queries."""
+    # Positions live in ``cadres`` (which depends on ``villages``): imported here,
+    # at read time, so that the models keep pointing one way.
+    from cadres.selectors import annotate_secretary_and_director, sitting_prefetch
+
+    return (
+        annotate_secretary_and_director(villages_for(user))
+        .prefetch_related(sitting_prefetch())
+        .order_by("township__code", "code")
+    )
+
+
+def department_list(user):
+    return departments_for(user).select_related("county").order_by("county__code", "code")
+
+
+def party_org_list(user):
+    return (
+        party_organizations_for(user)
+        .annotate(child_count=Count("children", distinct=True))
+        .order_by("county_id", "township__code", "village__code", "name")
+    )
+
+
+def township_committee(township):
+    return PartyOrganization.objects.filter(
+        township=township, kind=PartyOrganization.Kind.TOWNSHIP_COMMITTEE
+    ).first()
+
+
+def main_party_org(village):
+    return PartyOrganization.objects.filter(village=village, kind__in=PartyOrganization.VILLAGE_KINDS).first()

@@ -1,0 +1,52 @@
+"""Filters of the cadre and position lists."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cadres.models import Cadre, Position
+from villages.filters import YES_NO, RegistryFilterSet, _townships
+
+
+class CadreFilter(RegistryFilterSet):
+    search_fields = ("name",)
+
+    township = django_filters.ModelChoiceFilter(label=_("Township"), queryset=_townships)
+    gender = django_filters.ChoiceFilter(label=_("Gender"), choices=Cadre.Gender.choices)
+    education = django_filters.ChoiceFilter(label=_("Education"), choices=Cadre.Education.choices)
+    position = django_filters.ChoiceFilter(
+        label=_("Current position"), choices=Position.Kind.choices, method="holding"
+    )
+
+    class Meta:
+        model = Cadre
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["q"].widget.attrs["placeholder"] = _("Name")
+
+    def holding(self, queryset, name, value):
+        held = Position.objects.filter(kind=value, end_date__isnull=True).values("cadre_id")
+        return queryset.filter(id__in=held)
+
+
+class PositionFilter(RegistryFilterSet):
+    search_fields = ("cadre__name", "village__name")
+
+    kind = django_filters.ChoiceFilter(label=_("Position"), choices=Position.Kind.choices)
+    township = django_filters.ModelChoiceFilter(label=_("Township"), queryset=_townships)
+    current = django_filters.TypedChoiceFilter(
+        label=_("Held today"), choices=YES_NO, coerce=lambda v: v == "True", method="held_today"
+    )
+
+    class Meta:
+        model = Position
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["q"].widget.attrs["placeholder"] = _("Cadre or village")
+
+    def held_today(self, queryset, name, value):
+        return queryset.filter(Q(end_date__isnull=value))
