@@ -116,6 +116,9 @@ class Campaign(models.Model):
     title_validity_years = models.PositiveSmallIntegerField(
         _("title validity (years)"), default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
+    # The window in which townships and villages rate the county departments (下评).
+    rating_opens_on = models.DateField(_("ratings open"), null=True, blank=True)
+    rating_closes_on = models.DateField(_("ratings close"), null=True, blank=True)
     five_star_cap_percent = models.PositiveSmallIntegerField(
         _("five-star share cap (%)"),
         null=True,
@@ -134,6 +137,13 @@ class Campaign(models.Model):
 
     def __str__(self):
         return self.name
+
+    def rating_open(self, today):
+        return bool(
+            self.rating_opens_on
+            and self.rating_closes_on
+            and self.rating_opens_on <= today <= self.rating_closes_on
+        )
 
 
 class Notification(models.Model):

@@ -1,0 +1,20 @@
+"""Helpers shared by the appraisal views."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+
+
+def client_ip(request):
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def page(request, queryset):
+    return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def error_messages(request, exc: ValidationError):
+    """Show a service's refusal at the top of the page (field errors go beside their fields)."""
+    for message in exc.messages:
+        messages.error(request, message)
