@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "campaign",
     "villages",
+    "villages.importer",
     "cadres",
     "appraisal",
     "campaign.steering",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("notifications/", include("campaign.notification_urls")),
+    path("registry/import/", include("villages.importer.urls")),
     path("registry/", include("villages.urls")),
     path("cadres/", include("cadres.urls")),
     path("appraisal/", include("appraisal.urls")),

@@ -1,0 +1,26 @@
+"""Background work for large imports. Thin: load the job by id and call the service.
+
+Both tasks are idempotent (they act only on a job in the matching status), so
+a redelivery after a worker crash (acks_late) is harmless.
+"""
+
+from celery import shared_task
+
+from villages.importer import services
+from villages.importer.models import ImportJob
+
+TASK_OPTIONS = {"acks_late": True, "time_limit": 30 * 60, "soft_time_limit": 29 * 60}
+
+
+@shared_task(**TASK_OPTIONS)
+def preview_import_job(job_id):
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is not None:
+        services.import_job_preview(job=job)
+
+
+@shared_task(**TASK_OPTIONS)
+def apply_import_job(job_id):
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is not None:
+        services.import_job_apply(job=job)

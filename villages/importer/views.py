@@ -1,0 +1,167 @@
+"""Upload, preview, confirm and follow registry imports; download templates and exports."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from campaign.access import get_in_scope, require_role, role_required
+from campaign.roles import Role
+from villages.importer import exports, selectors, services
+from villages.importer.forms import ImportForm
+from villages.importer.models import ImportJob
+from villages.importer.schema import Kind, sheet_title
+from villages.importer.xlsx import XLSX_CONTENT_TYPE
+
+IMPORT_ROLES = (Role.COUNTY_ADMIN, Role.TOWNSHIP)
+# Room for the multipart envelope around the file itself.
+_ENVELOPE = 64 * 1024
+
+
+def _home_context(request, form):
+    jobs = Paginator(selectors.import_jobs_for(request.user), settings.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return {
+        "form": form,
+        "page_obj": jobs,
+        "kinds": selectors.importable_kinds(request.user),
+        "max_mb": services.limits()["max_bytes"] // services.MB,
+    }
+
+
+@role_required(*IMPORT_ROLES)
+def import_home(request):
+    return render(request, "importer/import_home.html", _home_context(request, ImportForm()))
+
+
+class _CappedUploadHandler(FileUploadHandler):
+    """Stop reading an upload as soon as it passes the limit: nothing big reaches the disk."""
+
+    def __init__(self, request, limit):
+        super().__init__(request)
+        self.limit = limit
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > self.limit:
+            self.request.upload_too_large = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+@csrf_exempt
+@login_required
+def import_upload(request):
+    """Check the size before the body is read; then the CSRF check and the form (see _upload)."""
+    require_role(request.user, *IMPORT_ROLES)
+    if request.method != "POST":
+        return redirect("importer:home")
+    limit = services.limits()["max_bytes"]
+    declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    if declared > limit + _ENVELOPE:
+        # Refused without reading the body: a 200 MB upload costs the server nothing.
+        form = ImportForm(data={}, files={}, too_large=True)
+        return render(request, "importer/import_home.html", _home_context(request, form), status=413)
+    # Upload handlers can only be changed before the body is parsed, hence csrf_exempt
+    # on this view and csrf_protect on the part that reads the form.
+    request.upload_too_large = False
+    request.upload_handlers.insert(0, _CappedUploadHandler(request, limit))
+    return _upload(request)
+
+
+@csrf_protect
+def _upload(request):
+    form = ImportForm(request.POST, request.FILES)
+    form.too_large = request.upload_too_large
+    if form.is_valid():
+        job = services.import_job_create(
+            user=request.user, upload=form.cleaned_data["file"], rows_estimate=form.rows_estimate
+        )
+        return redirect("importer:detail", pk=job.pk)
+    return render(request, "importer/import_home.html", _home_context(request, form), status=400)
+
+
+def _job(request, pk):
+    return get_in_scope(selectors.import_jobs_for(request.user), pk=pk)
+
+
+@role_required(*IMPORT_ROLES)
+def import_detail(request, pk):
+    job = _job(request, pk)
+    errors = Paginator(job.errors, 100).get_page(request.GET.get("page"))
+    counts = [(Kind(kind).label, job.counts[kind]) for kind in Kind if kind in job.counts]
+    return render(
+        request,
+        "importer/import_detail.html",
+        {"job": job, "errors_page": errors, "page_obj": errors, "counts": counts},
+    )
+
+
+@role_required(*IMPORT_ROLES)
+def import_progress(request, pk):
+    """The progress fragment, polled by htmx while the job runs; reloads the page when it is done."""
+    job = _job(request, pk)
+    response = render(request, "importer/_progress.html", {"job": job})
+    if not job.is_running and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_POST
+@role_required(*IMPORT_ROLES)
+def import_confirm(request, pk):
+    job = _job(request, pk)
+    try:
+        job = services.import_job_confirm(job=job, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("importer:detail", pk=job.pk)
+    if job.status == ImportJob.Status.APPLIED:
+        messages.success(request, _("The file was imported."))
+    elif job.status != ImportJob.Status.APPLYING:
+        messages.error(request, job.message or _("Nothing was imported."))
+    return redirect("importer:detail", pk=job.pk)
+
+
+def _kind(kind):
+    try:
+        return Kind(kind.replace("-", "_"))
+    except ValueError:
+        raise Http404 from None
+
+
+def _xlsx_response(handle, kind, prefix):
+    name = f"{prefix}-{sheet_title(kind)}-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
+
+
+@role_required(*IMPORT_ROLES)
+def template_download(request, kind):
+    kind = _kind(kind)
+    if kind not in selectors.importable_kinds(request.user):
+        raise Http404
+    import tempfile
+
+    handle = tempfile.TemporaryFile()
+    exports.template_workbook(kind).save(handle)
+    handle.seek(0)
+    return _xlsx_response(handle, kind, _("template"))
+
+
+@login_required
+def export_download(request, kind):
+    """The list as a workbook, with the list's filters and the user's scope (write-only, streamed)."""
+    kind = _kind(kind)
+    handle = exports.export_workbook(kind, request.user, request.GET)
+    return _xlsx_response(handle, kind, _("export"))
