@@ -10,14 +10,36 @@ from villages.models import Township, Village
 def test_import_creates_then_reimport_changes_nothing(world, write_xlsx):
     sheets = {}
     sheets.update(kind_sheet(Kind.TOWNSHIPS, ["03", "甲三镇", 1200]))
-    sheets.update(kind_sheet(Kind.VILLAGES, ["03", "001", "新村", "是", "否", 10, 30], ["01", "001", "东村改", "否", "否", 300, 1100]))
+    sheets.update(
+        kind_sheet(
+            Kind.VILLAGES,
+            ["03", "001", "新村", "是", "否", 10, 30],
+            ["01", "001", "东村改", "否", "否", 300, 1100],
+        )
+    )
     sheets.update(
         kind_sheet(
             Kind.CADRES,
-            ["王五", "男", "1980/3/1", None, "高中/中专", "2005年7月1日", 13800138000.0, "03", "1.0".replace("1.0", "001"), None],
+            [
+                "王五",
+                "男",
+                "1980/3/1",
+                None,
+                "高中/中专",
+                "2005年7月1日",
+                13800138000.0,
+                "03",
+                "1.0".replace("1.0", "001"),
+                None,
+            ],
         )
     )
-    sheets.update(kind_sheet(Kind.POSITIONS, ["王五", datetime.date(1980, 3, 1), "村党组织书记", "03", "001", None, "2021-01-01", None]))
+    sheets.update(
+        kind_sheet(
+            Kind.POSITIONS,
+            ["王五", datetime.date(1980, 3, 1), "村党组织书记", "03", "001", None, "2021-01-01", None],
+        )
+    )
     path = write_xlsx(sheets)
     plan = services.registry_import(path=path, county=world.county_a)
     assert plan.errors == []

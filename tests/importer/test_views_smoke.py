@@ -1,5 +1,5 @@
-from villages.importer.models import ImportJob
 from tests.importer.conftest import kind_sheet, upload_file, xlsx_bytes
+from villages.importer.models import ImportJob
 from villages.importer.schema import Kind
 
 
