@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Position
-from villages.filters import YES_NO, RegistryFilterSet, _townships
+from villages.filters import RegistryFilterSet, YesNoFilter, _townships
 
 
 class CadreFilter(RegistryFilterSet):
@@ -36,9 +36,7 @@ class PositionFilter(RegistryFilterSet):
 
     kind = django_filters.ChoiceFilter(label=_("Position"), choices=Position.Kind.choices)
     township = django_filters.ModelChoiceFilter(label=_("Township"), queryset=_townships)
-    current = django_filters.TypedChoiceFilter(
-        label=_("Held today"), choices=YES_NO, coerce=lambda v: v == "True", method="held_today"
-    )
+    current = YesNoFilter(label=_("Held today"), method="held_today")
 
     class Meta:
         model = Position
@@ -49,4 +47,4 @@ class PositionFilter(RegistryFilterSet):
         self.form.fields["q"].widget.attrs["placeholder"] = _("Cadre or village")
 
     def held_today(self, queryset, name, value):
-        return queryset.filter(Q(end_date__isnull=value))
+        return queryset.filter(Q(end_date__isnull=value == "1"))

@@ -41,7 +41,17 @@ def _townships(request):
     return selectors.townships_for(request.user).order_by("county__code", "code")
 
 
-YES_NO = ((True, _("yes")), (False, _("no")))
+class YesNoFilter(django_filters.ChoiceFilter):
+    """A yes / no / (any) select over a boolean: empty means no filtering."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", (("1", _("yes")), ("0", _("no"))))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in ("", None):
+            return qs
+        return super().filter(qs, value == "1")
 
 
 class TownshipFilter(RegistryFilterSet):
@@ -52,17 +62,10 @@ class TownshipFilter(RegistryFilterSet):
 
 class VillageFilter(RegistryFilterSet):
     township = django_filters.ModelChoiceFilter(label=_("Township"), queryset=_townships)
-    is_poverty_key = django_filters.TypedChoiceFilter(
-        label=_("Poverty-alleviation key village"), choices=YES_NO, coerce=lambda v: v == "True"
-    )
-    is_one_product = django_filters.TypedChoiceFilter(
-        label=_("One-village-one-product village"), choices=YES_NO, coerce=lambda v: v == "True"
-    )
-    secretary_and_director = django_filters.TypedChoiceFilter(
-        label=_("Secretary also director"),
-        choices=YES_NO,
-        coerce=lambda v: v == "True",
-        field_name="is_secretary_and_director",
+    is_poverty_key = YesNoFilter(label=_("Poverty-alleviation key village"))
+    is_one_product = YesNoFilter(label=_("One-village-one-product village"))
+    secretary_and_director = YesNoFilter(
+        label=_("Secretary also director"), field_name="is_secretary_and_director"
     )
 
     class Meta:
@@ -71,9 +74,7 @@ class VillageFilter(RegistryFilterSet):
 
 
 class DepartmentFilter(RegistryFilterSet):
-    is_agriculture_related = django_filters.TypedChoiceFilter(
-        label=_("Agriculture-related"), choices=YES_NO, coerce=lambda v: v == "True"
-    )
+    is_agriculture_related = YesNoFilter(label=_("Agriculture-related"))
 
     class Meta:
         model = selectors.Department

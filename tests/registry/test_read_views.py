@@ -264,7 +264,7 @@ def test_lists_search_filter_and_show_an_empty_state(reg, client):
     url = reverse("villages:village_list")
     assert row_ids(client.get(url, {"q": "东"})) == {reg.w.a1v1.pk}
     assert row_ids(client.get(url, {"township": reg.w.a2.pk})) == {reg.w.a2v1.pk}
-    assert row_ids(client.get(url, {"secretary_and_director": "True"})) == {reg.w.a1v1.pk}
+    assert row_ids(client.get(url, {"secretary_and_director": "1"})) == {reg.w.a1v1.pk}
     # A township of another county is not a valid choice: the filter ignores nothing, shows nothing leaked.
     response = client.get(url, {"township": reg.w.b1.pk})
     assert reg.w.b1v1.pk not in row_ids(response)
@@ -274,6 +274,6 @@ def test_lists_search_filter_and_show_an_empty_state(reg, client):
     assert row_ids(client.get(cadres, {"position": "first_secretary"})) == {reg.fs.pk}
     assert row_ids(client.get(cadres, {"q": "书记"})) == {reg.sec.pk, reg.sec2.pk}
     positions = reverse("cadres:position_list")
-    assert row_ids(client.get(positions, {"current": "False"})) == {reg.pos.old.pk}
+    assert row_ids(client.get(positions, {"current": "0"})) == {reg.pos.old.pk}
     orgs = reverse("villages:party_org_list")
     assert row_ids(client.get(orgs, {"kind": "department"})) == {reg.ad1_org.pk}
