@@ -48,3 +48,11 @@ def test_pages_are_chinese_by_default_and_english_on_request(client, world):
     page = client.get("/").content.decode()
     assert "Townships" in page
     assert "乡镇</a>" not in page
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_chinese_until_english_is_chosen(client, world):
+    client.force_login(world.alice)
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "乡镇" in page
+    assert "Townships" not in page
