@@ -58,3 +58,12 @@ def upload_file(content, name="registry.xlsx"):
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _chinese():
+    """Messages are asserted in Chinese, whatever language an earlier request left active."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        yield

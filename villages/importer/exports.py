@@ -6,7 +6,6 @@ reads is written here from the same ``COLUMNS`` definition.
 
 from types import SimpleNamespace
 
-from django.db.models import Q
 from openpyxl import Workbook as OpenpyxlWorkbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -19,42 +18,45 @@ from villages.importer.xlsx import column_letter, write_workbook
 TEMPLATE_ROWS = 5000  # rows covered by the drop-down lists of a template
 
 
+def _filtered(kind, user, params):
+    """The list page's queryset for ``kind``: the user's scope, then the list's own FilterSet."""
+    from cadres.filters import CadreFilter, PositionFilter
+    from villages.filters import (
+        DepartmentFilter,
+        PartyOrganizationFilter,
+        TownshipFilter,
+        VillageFilter,
+    )
+
+    filterset_class, selector = {
+        Kind.TOWNSHIPS: (TownshipFilter, village_selectors.township_list),
+        Kind.DEPARTMENTS: (DepartmentFilter, village_selectors.department_list),
+        Kind.VILLAGES: (VillageFilter, village_selectors.village_list),
+        Kind.PARTY_ORGANIZATIONS: (PartyOrganizationFilter, village_selectors.party_org_list),
+        Kind.CADRES: (CadreFilter, cadre_selectors.cadre_list),
+        Kind.POSITIONS: (PositionFilter, cadre_selectors.position_list),
+    }[kind]
+    filterset = filterset_class(params, queryset=selector(user), request=SimpleNamespace(user=user))
+    # The list pages prefetch for display; an export reads plain values.
+    return filterset.qs.prefetch_related(None)
+
+
 def _rows(kind, user, params):
     """The rows of ``kind`` the user may see, filtered like the list page, as tuples of raw values."""
+    qs = _filtered(kind, user, params)
     if kind == Kind.TOWNSHIPS:
-        qs = _filter(village_selectors.townships_for(user), params, names=("name", "code"))
         return qs.order_by("code").values_list("code", "name", "population")
     if kind == Kind.DEPARTMENTS:
-        qs = _filter(village_selectors.departments_for(user), params, names=("name", "code"))
         return qs.order_by("code").values_list("code", "name", "is_agriculture_related")
     if kind == Kind.VILLAGES:
-        qs = _filter(
-            village_selectors.villages_for(user), params, names=("name", "code"), township="township_id"
-        )
         return qs.order_by("township__code", "code").values_list(
             "township__code", "code", "name", "is_poverty_key", "is_one_product", "households", "population"
         )
     if kind == Kind.PARTY_ORGANIZATIONS:
-        qs = _filter(
-            village_selectors.party_organizations_for(user),
-            params,
-            names=("name",),
-            township="township_id",
-            village="village_id",
-            kind="kind",
-        )
         return qs.order_by("township__code", "village__code", "kind", "name").values_list(
             "kind", "name", "township__code", "village__code", "department__code", "member_count"
         )
     if kind == Kind.CADRES:
-        qs = _filter(
-            cadre_selectors.cadres_for(user),
-            params,
-            names=("name",),
-            township="township_id",
-            village="village_id",
-            department="department_id",
-        )
         rows = qs.order_by("township__code", "village__code", "name", "birth_date", "pk").values_list(
             "name",
             "gender",
@@ -73,17 +75,6 @@ def _rows(kind, user, params):
         )
         return _cadre_rows(user, rows)
     if kind == Kind.POSITIONS:
-        qs = _filter(
-            cadre_selectors.positions_for(user),
-            params,
-            names=("cadre__name",),
-            township="township_id",
-            village="village_id",
-            kind="kind",
-        )
-        current = params.get("current")
-        if current in ("1", "true", "yes"):
-            qs = qs.filter(end_date__isnull=True)
         return qs.order_by("township__code", "village__code", "cadre__name", "start_date", "pk").values_list(
             "cadre__name",
             "cadre__birth_date",
@@ -106,26 +97,6 @@ def _cadre_rows(user, rows):
         if not cadre_selectors.can_see_phone(user, place):
             values[6] = ""
         yield values
-
-
-def _filter(qs, params, *, names, **fields):
-    """The list pages' filters, read from the query string: ``q`` (name or code) and id/choice fields."""
-    text = (params.get("q") or "").strip()
-    if text:
-        condition = Q()
-        for name in names:
-            condition |= Q(**{f"{name}__icontains": text})
-        qs = qs.filter(condition)
-    for param, field in fields.items():
-        value = (params.get(param) or "").strip()
-        if not value:
-            continue
-        if field.endswith("_id"):
-            if not value.isdigit():
-                return qs.none()
-            value = int(value)
-        qs = qs.filter(**{field: value})
-    return qs
 
 
 def export_rows(kind, user, params):

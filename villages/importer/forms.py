@@ -12,6 +12,7 @@ class ImportForm(forms.Form):
             "One sheet per kind, with the template's headers. Nothing is imported before you confirm."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        error_messages={"empty": _("The file is empty (0 bytes).")},
     )
 
     def __init__(self, *args, too_large=False, **kwargs):

@@ -784,6 +784,13 @@ class Plan:
         return ids
 
     def _apply_positions(self, cadre_ids, township_ids, village_ids, step):
+        # Updates first: a file that ends the old secretary's term and starts the new one's must
+        # free the village's "one sitting secretary" slot before the new position is written.
+        updates = [
+            Position(pk=pk, sent_from=v["sent_from"], end_date=v["end_date"])
+            for pk, v in self.updates[Kind.POSITIONS]
+        ]
+        _bulk_update(Position, updates, ["sent_from", "end_date"])
         county = self.county
         creates = self.creates[Kind.POSITIONS]
         for start in range(0, len(creates), BATCH):
@@ -803,11 +810,6 @@ class Plan:
             ]
             Position.objects.bulk_create(objs, batch_size=BATCH)
             step(len(chunk))
-        updates = [
-            Position(pk=pk, sent_from=v["sent_from"], end_date=v["end_date"])
-            for pk, v in self.updates[Kind.POSITIONS]
-        ]
-        _bulk_update(Position, updates, ["sent_from", "end_date"])
 
 
 def _cadre(county, v, township_ids, village_ids, department_ids):

@@ -138,15 +138,18 @@ class Workbook:
 
     def __init__(self, path):
         self.path = path
+        self._zip = None
         try:
             self._zip = zipfile.ZipFile(path)
             self.sheets = self._read_sheets()
             self._shared = None
         except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as error:
+            self.close()
             raise WorkbookError(_("The file is damaged and cannot be opened as .xlsx.")) from error
 
     def close(self):
-        self._zip.close()
+        if self._zip is not None:
+            self._zip.close()
 
     def __enter__(self):
         return self
@@ -387,12 +390,13 @@ def parse_date(value):
         if 1 <= value < 2958466:
             return _EXCEL_EPOCH + datetime.timedelta(days=int(value))
         raise ValueError(value)
-    text = cell_text(value).replace(" ", "")
-    for pattern in _DATE_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            year, month, day = (int(part) for part in match.groups())
-            return datetime.date(year, month, day)
+    text = cell_text(value)
+    for candidate in (text, text.replace(" ", "")):
+        for pattern in _DATE_PATTERNS:
+            match = pattern.match(candidate)
+            if match:
+                year, month, day = (int(part) for part in match.groups())
+                return datetime.date(year, month, day)
     if text.isdigit() and 4 <= len(text) <= 6:
         return parse_date(int(text))
     raise ValueError(value)
