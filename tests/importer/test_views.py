@@ -247,9 +247,7 @@ def test_template_has_headers_help_example_and_drop_downs(world, login):
     sheet = book.active
     assert [c.value for c in sheet[1]][:3] == ["姓名", "性别", "出生日期"]
     assert sheet["A2"].value == "必填" and sheet["A3"].value == "张伟"
-    lists = {
-        str(dv.sqref).split(":")[0]: dv.formula1 for dv in sheet.data_validations.dataValidation
-    }
+    lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in sheet.data_validations.dataValidation}
     assert lists["B3"] == '"男,女"'
     assert "大学本科" in lists["E3"]
 
