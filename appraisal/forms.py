@@ -82,3 +82,74 @@ class SurveyForm(forms.Form):
 class EvidenceForm(forms.Form):
     indicator = forms.IntegerField(widget=forms.HiddenInput)
     file = forms.FileField(label=_("Evidence file"))
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        from campaign.models import Campaign
+
+        model = Campaign
+        fields = [
+            "year",
+            "name",
+            "self_report_deadline",
+            "township_check_deadline",
+            "county_recheck_deadline",
+            "approval_deadline",
+            "rating_opens_on",
+            "rating_closes_on",
+            "notice_working_days",
+            "title_validity_years",
+            "five_star_cap_percent",
+        ]
+        widgets = {
+            name: DateInput
+            for name in (
+                "self_report_deadline",
+                "township_check_deadline",
+                "county_recheck_deadline",
+                "approval_deadline",
+                "rating_opens_on",
+                "rating_closes_on",
+            )
+        }
+
+
+class RubricForm(forms.ModelForm):
+    class Meta:
+        from appraisal.models import Rubric
+
+        model = Rubric
+        fields = ["star_threshold", "satisfaction_floor", "satisfaction_cap_stars"]
+
+
+class StarForm(forms.ModelForm):
+    class Meta:
+        from appraisal.models import Star
+
+        model = Star
+        fields = ["name", "order"]
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        from appraisal.models import Indicator
+
+        model = Indicator
+        fields = ["text", "max_points", "guidance", "evidence_expected", "evidence_required", "feed", "order"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2}), "guidance": forms.Textarea(attrs={"rows": 2})}
+
+
+class CopyForwardForm(forms.Form):
+    source = forms.ModelChoiceField(label=_("Copy the rubrics of"), queryset=None)
+
+    def __init__(self, *args, campaigns, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = campaigns
+
+
+class RatingForm(forms.Form):
+    from appraisal.models import Rating
+
+    grade = forms.ChoiceField(label=_("Rating"), choices=Rating.Grade.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -260,3 +260,9 @@ def star_names(title_or_appraisal):
     from appraisal.default_rubric import DEFAULT_RUBRIC
 
     return {code: name for code, name, _indicators in DEFAULT_RUBRIC[title_or_appraisal.track]}
+
+
+def townships_in_scope(user):
+    from villages.selectors import townships_for
+
+    return townships_for(user).order_by("code")

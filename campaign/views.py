@@ -2,13 +2,18 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection, transaction
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from campaign.roles import Role
 
 
 @login_required
 def home(request):
+    # A village secretary's work is the village's appraisal: land there.
+    if request.user.role == Role.VILLAGE:
+        return redirect("appraisal:mine")
     return render(request, "campaign/home.html")
 
 

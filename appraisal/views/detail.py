@@ -1,0 +1,287 @@
+"""A subject's appraisal: every tier side by side, the result, the history; the subject's own report."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from appraisal import scoring, selectors, services
+from appraisal.forms import ReturnForm, SurveyForm
+from appraisal.models import Appraisal, Evidence, Indicator, Score, Track
+from appraisal.views.common import client_ip, error_messages
+from campaign.access import get_in_scope
+from campaign.roles import Role
+
+S = Appraisal.Status
+SUBJECT_OF_ROLE = {
+    Role.VILLAGE: Track.VILLAGE,
+    Role.TOWNSHIP: Track.TOWNSHIP,
+    Role.DEPARTMENT: Track.DEPARTMENT,
+}
+
+
+def actions_for(user, appraisal):
+    """What ``user`` may do with ``appraisal`` now (the services check again)."""
+    role, status, track = user.role, appraisal.status, appraisal.track
+    subject_role = {
+        Track.VILLAGE: Role.VILLAGE,
+        Track.TOWNSHIP: Role.TOWNSHIP,
+        Track.DEPARTMENT: Role.DEPARTMENT,
+    }
+    actions = set()
+    if role == subject_role[track] and status == S.DRAFT:
+        actions |= {"edit", "submit"}
+    county_checker = role in (Role.COUNTY_ADMIN, Role.COUNTY_REVIEWER)
+    if track == Track.VILLAGE:
+        if role == Role.TOWNSHIP and status == S.SUBMITTED:
+            actions |= {"township_check", "return"}
+        if role == Role.TOWNSHIP and status == S.TOWNSHIP_CHECKED:
+            actions.add("request_recheck")
+        if county_checker and status == S.RECHECK_REQUESTED:
+            actions |= {"county_recheck", "return"}
+    elif county_checker and status == S.SUBMITTED:
+        actions |= {"county_recheck", "return"}
+    if not appraisal.is_final and status != S.PUBLICIZED:
+        if (track == Track.VILLAGE and role == Role.TOWNSHIP) or (
+            role == Role.COUNTY_ADMIN and track != Track.DEPARTMENT
+        ):
+            actions.add("survey")
+    if role == Role.COUNTY_ADMIN and status == S.PUBLICIZED:
+        actions.add("objection")
+    if role == Role.COUNTY_ADMIN and status != S.VETOED:
+        actions.add("veto")
+    return actions
+
+
+def tier_rows(appraisal, structure, scores, evidence):
+    """Per star, per indicator: the three tiers' scores, which differ from the tier below, the evidence."""
+    stars = []
+    for star in structure:
+        rows = []
+        for indicator in star.indicators.all():
+            scored = [scores[tier].get(indicator.id) for tier in Score.Tier.values]
+            # A tier "differs" when it changed the points of the tier scored before it.
+            cells = []
+            previous = None
+            for score in scored:
+                differs = score is not None and previous is not None and score.points != previous
+                cells.append({"score": score, "diff": differs})
+                if score is not None:
+                    previous = score.points
+            rows.append({"indicator": indicator, "cells": cells, "evidence": evidence.get(indicator.id, [])})
+        stars.append({"star": star, "rows": rows})
+    return stars
+
+
+def detail_context(request, appraisal):
+    structure = selectors.rubric_structure(appraisal.rubric)
+    scores = selectors.scores_by_tier(appraisal)
+    evidence = selectors.evidence_by_indicator(appraisal)
+    results = {
+        tier: services.appraisal_result(appraisal, tier, structure=structure) if scores[tier] else None
+        for tier in Score.Tier.values
+    }
+    rating_summary = None
+    if appraisal.track == Track.DEPARTMENT:
+        rating_summary = selectors.department_rating_summary(appraisal.campaign, appraisal.department)
+    return {
+        "appraisal": appraisal,
+        "stars": tier_rows(appraisal, structure, scores, evidence),
+        "results": results,
+        "tiers": Score.Tier.choices,
+        "events": selectors.appraisal_history(appraisal),
+        "actions": actions_for(request.user, appraisal),
+        "survey": getattr(appraisal, "survey", None) if hasattr(appraisal, "survey") else None,
+        "survey_form": SurveyForm(),
+        "return_form": ReturnForm(),
+        "vetoes": list(selectors.vetoes_on_record(appraisal)),
+        "classification": scoring.classification(appraisal.final_points),
+        "rating_summary": rating_summary,
+        "objections": appraisal.objections.select_related("notice").all(),
+    }
+
+
+@login_required
+def appraisal_mine(request):
+    """The user's own subject's appraisal in the current campaign (created as a draft on first visit)."""
+    track = SUBJECT_OF_ROLE.get(request.user.role)
+    if track is None:
+        raise PermissionDenied
+    campaign = selectors.current_campaign(request.user)
+    # Rendered, not redirected: the home page sends village secretaries here.
+    if campaign is None:
+        return render(request, "appraisal/no_campaign.html", {"message": _("No campaign is open yet.")})
+    subject = {
+        Track.VILLAGE: request.user.village,
+        Track.TOWNSHIP: request.user.township,
+        Track.DEPARTMENT: request.user.department,
+    }[track]
+    try:
+        appraisal = services.appraisal_start(
+            campaign=campaign, track=track, subject=subject, user=request.user
+        )
+    except ValidationError as exc:
+        return render(request, "appraisal/no_campaign.html", {"message": " ".join(exc.messages)})
+    if appraisal.status == S.DRAFT:
+        return redirect("appraisal:self_report", pk=appraisal.pk)
+    return redirect("appraisal:appraisal_detail", pk=appraisal.pk)
+
+
+@login_required
+def appraisal_detail(request, pk):
+    appraisal = get_in_scope(selectors.appraisals_for(request.user), pk=pk)
+    return render(request, "appraisal/appraisal_detail.html", detail_context(request, appraisal))
+
+
+def _self_values(request, indicators):
+    return {
+        i.id: (request.POST.get(f"score_{i.id}", ""), request.POST.get(f"remark_{i.id}", ""))
+        for i in indicators
+        if f"score_{i.id}" in request.POST
+    }
+
+
+@login_required
+def self_report(request, pk):
+    """Self-assessment: per indicator a score, a narrative, evidence; save any time, submit when complete."""
+    appraisal = get_in_scope(selectors.appraisals_for(request.user), pk=pk)
+    if "edit" not in actions_for(request.user, appraisal):
+        if request.method == "POST":
+            messages.error(request, services.AppraisalChanged.default_message)
+        return redirect("appraisal:appraisal_detail", pk=appraisal.pk)
+    structure = selectors.rubric_structure(appraisal.rubric)
+    indicators = [i for star in structure for i in star.indicators.all()]
+    errors = {}
+    typed = {}
+    if request.method == "POST":
+        typed = _self_values(request, indicators)
+        files = {i.id: request.FILES[f"file_{i.id}"] for i in indicators if f"file_{i.id}" in request.FILES}
+        try:
+            # A savepoint: if anything is refused, nothing of this post is kept.
+            with transaction.atomic():
+                services.appraisal_save_self(
+                    appraisal=appraisal,
+                    user=request.user,
+                    scores=typed,
+                    self_report=request.POST.get("self_report", appraisal.self_report),
+                    ip=client_ip(request),
+                )
+                for indicator_id, upload in files.items():
+                    try:
+                        services.evidence_add(
+                            appraisal=appraisal,
+                            indicator=Indicator.objects.get(pk=indicator_id),
+                            upload=upload,
+                            user=request.user,
+                            ip=client_ip(request),
+                        )
+                    except ValidationError as exc:
+                        raise ValidationError({f"file_{indicator_id}": exc.messages}) from None
+                if request.POST.get("action") == "submit":
+                    services.appraisal_submit(appraisal=appraisal, user=request.user, ip=client_ip(request))
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                errors = {k: v for k, v in exc.message_dict.items()}
+            else:
+                error_messages(request, exc)
+            appraisal.refresh_from_db()
+        else:
+            if request.POST.get("action") == "submit":
+                messages.success(request, _("The report was submitted."))
+                return redirect("appraisal:appraisal_detail", pk=appraisal.pk)
+            messages.success(request, _("Saved."))
+            return redirect("appraisal:self_report", pk=appraisal.pk)
+    scores = selectors.scores_by_tier(appraisal)[Score.Tier.SELF]
+    evidence = selectors.evidence_by_indicator(appraisal)
+    stars = []
+    for star in structure:
+        rows = []
+        for indicator in star.indicators.all():
+            saved = scores.get(indicator.id)
+            value, remark = typed.get(
+                indicator.id, (saved.points if saved else "", saved.remark if saved else "")
+            )
+            rows.append(
+                {
+                    "indicator": indicator,
+                    "value": value,
+                    "remark": remark,
+                    "error": errors.get(f"score_{indicator.id}"),
+                    "file_error": errors.get(f"file_{indicator.id}"),
+                    "evidence": evidence.get(indicator.id, []),
+                }
+            )
+        stars.append({"star": star, "rows": rows})
+    return render(
+        request,
+        "appraisal/self_report.html",
+        {
+            "appraisal": appraisal,
+            "stars": stars,
+            "preview": services.eligibility_preview(appraisal),
+            "self_report_text": request.POST.get("self_report", appraisal.self_report),
+            "accept": ",".join(services.EVIDENCE_EXTENSIONS),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def evidence_delete(request, pk):
+    item = get_in_scope(Evidence.objects.filter(appraisal__in=selectors.appraisals_for(request.user)), pk=pk)
+    appraisal_id = item.appraisal_id
+    try:
+        services.evidence_remove(evidence=item, user=request.user, ip=client_ip(request))
+    except ValidationError as exc:
+        error_messages(request, exc)
+    else:
+        messages.success(request, _("The file was removed."))
+    return redirect("appraisal:self_report", pk=appraisal_id)
+
+
+@login_required
+def evidence_file(request, pk):
+    """Evidence goes out only through this view, to users whose scope holds the appraisal."""
+    item = get_in_scope(
+        Evidence.objects.filter(appraisal__in=selectors.appraisals_for(request.user)).select_related(
+            "appraisal"
+        ),
+        pk=pk,
+    )
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def survey_record(request, pk):
+    appraisal = get_in_scope(selectors.appraisals_for(request.user), pk=pk)
+    if "survey" not in actions_for(request.user, appraisal):
+        raise PermissionDenied
+    form = SurveyForm(request.POST)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                services.survey_record(
+                    appraisal=appraisal, user=request.user, ip=client_ip(request), **form.cleaned_data
+                )
+        except ValidationError as exc:
+            error_messages(request, exc)
+        else:
+            messages.success(request, _("The survey was recorded."))
+            return redirect("appraisal:appraisal_detail", pk=appraisal.pk)
+    context = detail_context(request, appraisal)
+    context["survey_form"] = form
+    return render(request, "appraisal/appraisal_detail.html", context, status=400)
