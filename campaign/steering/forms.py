@@ -8,7 +8,7 @@ from villages.selectors import departments_for, townships_for
 
 class NoticeForm(forms.Form):
     recipient = forms.ChoiceField(label=_("To"))
-    title = forms.CharField(label=_("Subject"), max_length=200)
+    title = forms.CharField(label=_("Matter under supervision"), max_length=200)
     body = forms.CharField(label=_("Requirements"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     items = forms.CharField(
         label=_("Items of work"),

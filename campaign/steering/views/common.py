@@ -20,3 +20,16 @@ def query_string_without_page(request):
 
 def is_htmx(request):
     return request.headers.get("HX-Request") == "true"
+
+
+def campaign_choice(request, value=None):
+    """The campaign chosen (``?campaign=`` or ``value``) among the user's, else the latest."""
+    from appraisal.selectors import campaigns_for
+
+    campaigns = list(campaigns_for(request.user).select_related("county").order_by("-year", "county__code"))
+    chosen = str(value if value is not None else request.GET.get("campaign", ""))
+    if chosen.isdigit():
+        for campaign in campaigns:
+            if campaign.pk == int(chosen):
+                return campaign, campaigns
+    return (campaigns[0] if campaigns else None), campaigns

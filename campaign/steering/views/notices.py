@@ -268,7 +268,7 @@ def notice_export(request):
 
     headers = [
         _("Reference"),
-        _("Subject"),
+        _("Matter under supervision"),
         _("To"),
         _("Deadline"),
         _("Status"),
