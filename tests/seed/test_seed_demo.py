@@ -164,3 +164,17 @@ def test_seed_demo_is_deterministic(db):
             pass
     assert not Village.objects.exists()
     assert digests[0] == digests[1]
+
+
+def test_demo_rows_pass_model_validation(demo):
+    # What a user could not type in through a form must not be in the demo either.
+    samples = [
+        *Township.objects.all(),
+        *Village.objects.all()[::5],
+        *Department.objects.all(),
+        *PartyOrganization.objects.all()[::10],
+        *Cadre.objects.all()[::15],
+        *Position.objects.all()[::15],
+    ]
+    for obj in samples:
+        obj.full_clean()
