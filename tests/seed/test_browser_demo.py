@@ -1,0 +1,32 @@
+"""Issue 2's browser journey on the demo county: a township user opens its own village, not another's."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from campaign.demo.registry import PASSWORD
+from villages.models import Village
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_township_user_opens_own_village_and_gets_404_for_another_township(browser_login, live_server):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    own = Village.objects.filter(township__code="01").order_by("code").first()
+    other = Village.objects.filter(township__code="02").order_by("code").first()
+
+    page = browser_login("xiang01", PASSWORD)
+    assert "/accounts/login/" not in page.url
+    page.goto(f"{live_server.url}/registry/villages/")
+    # Only township 01's villages are listed; open the first one from the list.
+    assert page.get_by_role("link", name=other.name, exact=True).count() == 0
+    page.get_by_role("link", name=own.name, exact=True).first.click()
+    page.wait_for_url(re.compile(rf"/registry/villages/{own.pk}/$"))
+    assert page.locator("h1").first.inner_text().strip().startswith(own.name)
+
+    response = page.goto(f"{live_server.url}/registry/villages/{other.pk}/")
+    assert response.status == 404
+    assert other.name not in page.content()
+    # Let the browser's last requests (favicon) finish before the live server stops.
+    page.wait_for_load_state("networkidle")
