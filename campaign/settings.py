@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "cadres",
     "appraisal",
     "campaign.steering",
+    "campaign.reports",
 ]
 
 MIDDLEWARE = [
@@ -157,6 +158,34 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With acks_late, Redis hands an unacknowledged task to another worker once
+# this many seconds have passed (a worker killed mid-task is noticed this
+# way). It must exceed the longest task, or a slow task would run twice.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60)
+if CELERY_VISIBILITY_TIMEOUT <= 0:
+    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be a positive number of seconds")
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# How often (seconds) a worker looks for such abandoned tasks; kombu's default
+# sweep is every 100 s. The real-worker test lowers it to notice at once.
+_restore_every = env_int("CELERY_UNACKED_RESTORE_INTERVAL", 0)
+if _restore_every > 0:
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "unacked_restore_interval": _restore_every,
+        "unacked_restore_throttle": 1,
+    }
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_RESULT_EXPIRES = 24 * 60 * 60
+CELERY_TASK_TRACK_STARTED = True
+CELERY_WORKER_SEND_TASK_EVENTS = False
+
+# Progress reports: how often the scheduled report is taken (a beat schedule
+# is registered after migrate and stays editable in the admin).
+REPORTS_SCHEDULE = env_str("REPORTS_SCHEDULE", default="monthly")
+if REPORTS_SCHEDULE not in ("monthly", "bimonthly", "quarterly"):
+    raise ImproperlyConfigured("REPORTS_SCHEDULE must be monthly, bimonthly or quarterly")
+# Test hook only: seconds to wait between writing a PDF and moving it into
+# place, so that a test can kill a worker in the middle of a briefing.
+REPORTS_RENDER_DELAY = env_int("REPORTS_RENDER_DELAY", 0)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

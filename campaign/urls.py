@@ -18,5 +18,6 @@ urlpatterns = [
     path("cadres/", include("cadres.urls")),
     path("appraisal/", include("appraisal.urls")),
     path("steering/", include("campaign.steering.urls")),
+    path("reports/", include("campaign.reports.urls")),
     path("admin/", admin.site.urls),
 ]

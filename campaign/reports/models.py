@@ -1,0 +1,144 @@
+"""Progress reports (frozen snapshots of a campaign) and the documents printed from them."""
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class RenderStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class ProgressReport(models.Model):
+    """The campaign's state frozen at one moment; one per campaign and period."""
+
+    campaign = models.ForeignKey(
+        "campaign.Campaign",
+        on_delete=models.PROTECT,
+        related_name="progress_reports",
+        verbose_name=_("campaign"),
+    )
+    # "2026-11" (monthly), "2026-B6" (every two months), "2026-Q4" (quarterly).
+    period = models.CharField(_("period"), max_length=20)
+    taken_at = models.DateTimeField(_("taken at"))
+    data = models.JSONField(_("figures"), encoder=DjangoJSONEncoder, default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-taken_at", "-id"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "period"], name="one_progress_report_per_period")
+        ]
+
+    def __str__(self):
+        return f"{self.campaign} · {self.period}"
+
+
+class Briefing(models.Model):
+    """A numbered briefing (工作简报 第N期) built from a report plus the county's own text."""
+
+    Status = RenderStatus
+
+    campaign = models.ForeignKey(
+        "campaign.Campaign", on_delete=models.PROTECT, related_name="briefings", verbose_name=_("campaign")
+    )
+    report = models.ForeignKey(
+        ProgressReport,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="briefings",
+        verbose_name=_("progress report"),
+    )
+    number = models.PositiveIntegerField(_("issue number"))
+    title = models.CharField(_("briefing name"), max_length=60, default="三级联创工作简报")
+    editor_note = models.TextField(_("editor's note"), blank=True)
+    highlights = models.TextField(_("highlights"), blank=True)
+    problems = models.TextField(_("problems"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    issuing_office = models.CharField(_("issuing office"), max_length=100)
+    issued_on = models.DateField(_("date issued"))
+    report_to = models.CharField(_("reported to (报)"), max_length=300, blank=True)
+    send_to = models.CharField(_("sent to (送)"), max_length=300, blank=True)
+    issue_to = models.CharField(_("issued to (发)"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=RenderStatus.choices, default=RenderStatus.DRAFT
+    )
+    failure_reason = models.TextField(_("reason for the failure"), blank=True)
+    # Relative to MEDIA_ROOT; only served by the permission-checked download view.
+    pdf = models.CharField(_("PDF file"), max_length=255, blank=True)
+    pdf_rendered_at = models.DateTimeField(_("PDF made at"), null=True, blank=True)
+    published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["campaign_id", "-number"]
+        verbose_name = _("briefing")
+        verbose_name_plural = _("briefings")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "number"], name="one_briefing_per_number"),
+            # A scheduled run that is delivered twice still makes one briefing.
+            models.UniqueConstraint(
+                fields=["report"], condition=Q(report__isnull=False), name="one_briefing_per_report"
+            ),
+            models.CheckConstraint(name="briefing_number_positive", condition=Q(number__gte=1)),
+            models.CheckConstraint(name="briefing_title_not_empty", condition=~Q(title="")),
+            models.CheckConstraint(
+                name="published_briefing_has_report", condition=Q(published=False) | Q(report__isnull=False)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} {self.issue_label}"
+
+    @property
+    def issue_label(self):
+        return f"第{self.number}期"
+
+
+class Document(models.Model):
+    """Another printed document of a campaign: a certificate, the naming list, the county self-check."""
+
+    class Kind(models.TextChoices):
+        CERTIFICATE = "certificate", _("certificate")
+        NAMING_LIST = "naming_list", _("list of named subjects")
+        COUNTY_SELF_CHECK = "county_self_check", _("county self-check report")
+
+    Status = RenderStatus
+
+    campaign = models.ForeignKey(
+        "campaign.Campaign", on_delete=models.PROTECT, related_name="documents", verbose_name=_("campaign")
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    # The title a certificate is for; 0 for the campaign-wide documents.
+    title_id = models.PositiveBigIntegerField(_("title awarded"), default=0)
+    status = models.CharField(
+        _("status"), max_length=16, choices=RenderStatus.choices, default=RenderStatus.QUEUED
+    )
+    failure_reason = models.TextField(_("reason for the failure"), blank=True)
+    pdf = models.CharField(_("PDF file"), max_length=255, blank=True)
+    pdf_rendered_at = models.DateTimeField(_("PDF made at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("printed document")
+        verbose_name_plural = _("printed documents")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "kind", "title_id"], name="one_document_per_subject")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.campaign}"

@@ -1,0 +1,268 @@
+"""Writes of reports, briefings and printed documents. Views, commands and tasks call these."""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaign.access import require_role
+from campaign.celery import transient_errors
+from campaign.reports import pdf
+from campaign.reports.figures import build_report_data
+from campaign.reports.models import Briefing, ProgressReport, RenderStatus
+from campaign.reports.schedule import period_for
+from campaign.reports.selectors import latest_report, previous_report
+from campaign.roles import Role
+
+log = logging.getLogger(__name__)
+
+BRIEFING_TEXT_FIELDS = (
+    "title",
+    "editor_note",
+    "highlights",
+    "problems",
+    "next_steps",
+    "issuing_office",
+    "issued_on",
+    "report_to",
+    "send_to",
+    "issue_to",
+    "number",
+    "report",
+)
+
+
+def _default_office(campaign):
+    return f"中共{campaign.county.name}委组织部"
+
+
+@transaction.atomic
+def report_take(*, campaign, period=None, user=None, refresh=False, now=None):
+    """The campaign's report for ``period`` (default: the current one), made if it does not exist.
+
+    Idempotent: a second call for the same period returns the same row (the
+    database constraint decides between two racing workers). ``refresh``
+    recomputes the figures of an existing report ("regenerate on demand").
+    Returns ``(report, created)``.
+    """
+    now = now or timezone.now()
+    period = period or period_for(timezone.localdate(now))
+    existing = ProgressReport.objects.select_for_update().filter(campaign=campaign, period=period).first()
+    if existing is not None and not refresh:
+        return existing, False
+    previous = (
+        ProgressReport.objects.filter(campaign=campaign, taken_at__lt=now)
+        .exclude(period=period)
+        .order_by("-taken_at", "-id")
+        .first()
+    )
+    data = build_report_data(campaign, now=now, previous=previous)
+    if existing is not None:
+        existing.data = data
+        existing.taken_at = now
+        existing.full_clean()
+        existing.save(update_fields=["data", "taken_at"])
+        return existing, False
+    report = ProgressReport(campaign=campaign, period=period, taken_at=now, data=data, created_by=user)
+    report.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        # Another worker made it between our look-up and our insert.
+        return ProgressReport.objects.get(campaign=campaign, period=period), False
+    return report, True
+
+
+def next_briefing_number(campaign):
+    return (Briefing.objects.filter(campaign=campaign).aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+def _check_editor(user, campaign):
+    if user is None:
+        return  # the scheduler and management commands act for the county
+    require_role(user, Role.COUNTY_ADMIN)
+    if user.county_id != campaign.county_id:
+        raise ValidationError(_("This campaign belongs to another county."))
+
+
+def _save_briefing(briefing):
+    try:
+        briefing.full_clean()
+    except ValidationError as error:
+        # Make the unique-number clash read like a sentence, beside the field.
+        if (
+            "__all__" in error.message_dict
+            and Briefing.objects.filter(campaign_id=briefing.campaign_id, number=briefing.number)
+            .exclude(pk=briefing.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                {
+                    "number": _("Issue %(number)s already exists for this campaign.")
+                    % {"number": briefing.number}
+                }
+            ) from error
+        raise
+    briefing.save()
+    return briefing
+
+
+@transaction.atomic
+def briefing_create(*, campaign, user=None, report=None, **fields):
+    """A new draft briefing, numbered after the campaign's last one unless a number is given."""
+    _check_editor(user, campaign)
+    unknown = set(fields) - set(BRIEFING_TEXT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown briefing fields: {sorted(unknown)}")
+    fields.setdefault("number", next_briefing_number(campaign))
+    fields.setdefault("issuing_office", _default_office(campaign))
+    fields.setdefault("issued_on", timezone.localdate())
+    fields.setdefault("report_to", "市委组织部")
+    fields.setdefault("send_to", "县委、县政府领导")
+    fields.setdefault("issue_to", "各乡镇党委，县直各部门党组织")
+    briefing = Briefing(campaign=campaign, report=report, **fields)
+    return _save_briefing(briefing)
+
+
+@transaction.atomic
+def briefing_update(*, briefing, user=None, **fields):
+    """Change the county's text of a briefing; a published briefing's PDF is remade."""
+    briefing = Briefing.objects.select_for_update().get(pk=briefing.pk)
+    _check_editor(user, briefing.campaign)
+    unknown = set(fields) - set(BRIEFING_TEXT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown briefing fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(briefing, name, value)
+    _save_briefing(briefing)
+    if briefing.published:
+        briefing_request_pdf(briefing=briefing, user=user)
+    return briefing
+
+
+@transaction.atomic
+def briefing_request_pdf(*, briefing, user=None):
+    """Queue the PDF of a briefing (also "regenerate"): the status shows queued until a worker runs."""
+    from campaign.reports.tasks import render_briefing
+
+    if user is not None:
+        _check_editor(user, briefing.campaign)
+    Briefing.objects.filter(pk=briefing.pk).update(
+        status=RenderStatus.QUEUED, failure_reason="", updated_at=timezone.now()
+    )
+    briefing.status = RenderStatus.QUEUED
+    transaction.on_commit(lambda: render_briefing.delay(briefing.pk))
+    return briefing
+
+
+@transaction.atomic
+def briefing_publish(*, briefing, user=None):
+    """Publish: needs a report and a title; makes the PDF (again)."""
+    briefing = Briefing.objects.select_for_update().get(pk=briefing.pk)
+    _check_editor(user, briefing.campaign)
+    if briefing.report_id is None:
+        raise ValidationError(_("A briefing cannot be published without a progress report."))
+    if not briefing.title.strip():
+        raise ValidationError({"title": _("The briefing needs a name.")})
+    briefing.published = True
+    briefing.published_at = timezone.now()
+    _save_briefing(briefing)
+    briefing_request_pdf(briefing=briefing, user=user)
+    return briefing
+
+
+@transaction.atomic
+def briefing_unpublish(*, briefing, user):
+    briefing = Briefing.objects.select_for_update().get(pk=briefing.pk)
+    _check_editor(user, briefing.campaign)
+    briefing.published = False
+    briefing.published_at = None
+    return _save_briefing(briefing)
+
+
+def briefing_pdf_relpath(briefing):
+    return f"briefings/{briefing.campaign.year}/briefing-{briefing.pk}.pdf"
+
+
+def briefing_render(*, briefing_id):
+    """Render a briefing's PDF (the worker's job). Idempotent; safe to run again after a crash.
+
+    The status goes running → done, or failed with the reason. Transient errors
+    (database or broker down) are raised again so that the task retries.
+    """
+    from campaign.reports.documents import briefing_context
+
+    with transaction.atomic():
+        briefing = Briefing.objects.select_for_update().filter(pk=briefing_id).first()
+        if briefing is None:
+            log.warning("briefing %s vanished before its PDF was made", briefing_id)
+            return None
+        briefing.status = RenderStatus.RUNNING
+        briefing.failure_reason = ""
+        briefing.save(update_fields=["status", "failure_reason", "updated_at"])
+    try:
+        with transaction.atomic():
+            # The row lock serializes two deliveries of the same task: the
+            # second waits, then writes the same file again.
+            briefing = (
+                Briefing.objects.select_for_update(of=("self",))
+                .select_related("campaign", "campaign__county", "report")
+                .get(pk=briefing_id)
+            )
+            html = pdf.render_html("reports/pdf/briefing.html", briefing_context(briefing))
+            relative = briefing_pdf_relpath(briefing)
+            pdf.write_atomic(relative, pdf.render_pdf(html))
+            briefing.pdf = relative
+            briefing.pdf_rendered_at = timezone.now()
+            briefing.status = RenderStatus.DONE
+            briefing.save(update_fields=["pdf", "pdf_rendered_at", "status", "updated_at"])
+            return relative
+    except transient_errors():
+        raise
+    except Exception as error:
+        log.exception("briefing %s: PDF failed", briefing_id)
+        Briefing.objects.filter(pk=briefing_id).update(
+            status=RenderStatus.FAILED, failure_reason=f"{type(error).__name__}: {error}"[:2000]
+        )
+        return None
+
+
+@transaction.atomic
+def bulletin_make(*, campaign, user=None, render=True):
+    """The briefing of the current period: the report (made if needed), its briefing (made if needed).
+
+    Running it twice makes one report and one briefing: both are keyed on the
+    period. With ``render`` the PDF is queued (inline without Redis).
+    """
+    report, _created = report_take(campaign=campaign, user=user)
+    briefing = Briefing.objects.filter(report=report).first()
+    if briefing is None:
+        try:
+            with transaction.atomic():
+                briefing = briefing_create(campaign=campaign, report=report, user=user)
+        except (IntegrityError, ValidationError):
+            briefing = Briefing.objects.filter(report=report).first()
+            if briefing is None:
+                raise
+    if render:
+        briefing_request_pdf(briefing=briefing)
+    return briefing
+
+
+__all__ = [
+    "briefing_create",
+    "briefing_publish",
+    "briefing_render",
+    "briefing_request_pdf",
+    "briefing_unpublish",
+    "briefing_update",
+    "bulletin_make",
+    "latest_report",
+    "next_briefing_number",
+    "previous_report",
+    "report_take",
+]
