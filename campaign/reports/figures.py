@@ -1,33 +1,271 @@
 """The figures of a progress report, computed from the campaign's current state.
 
 The result is plain JSON (stored in ``ProgressReport.data``), so a report
-stays as it was when taken, whatever happens to the rows afterwards.
+stays as it was when taken, whatever happens to the rows afterwards. Labels
+are stored in Chinese, the language of the printed briefing, for the same
+reason. Every figure is an aggregate query: the cost does not grow with the
+number of subjects beyond the database's own counting.
 """
 
-from django.db.models import Count
-from django.utils import timezone
+import datetime
+from collections import Counter, defaultdict
 
-from villages.models import Township
+from django.db.models import Count, Q
+from django.utils import timezone, translation
+
+from appraisal.models import Appraisal, Title, Track, VetoEvent
+from appraisal.scoring import classification as classify
+from villages.models import Township, Village
 
 DATA_VERSION = 1
+EXPIRY_WINDOW_DAYS = 90
+NAME_LIMIT = 30
+DEPARTMENTS_ROW = 0  # the id of the row for county departments (no township)
 
-
-def _registry(campaign):
-    townships = list(
-        Township.objects.filter(county_id=campaign.county_id)
-        .annotate(village_count=Count("villages", distinct=True))
-        .order_by("code", "id")
-    )
-    return townships
+S = Appraisal.Status
+NOT_STARTED = "not_started"
+# The order the stages are shown in, from the start of the round to its end.
+STAGE_ORDER = [
+    NOT_STARTED,
+    S.DRAFT,
+    S.SUBMITTED,
+    S.TOWNSHIP_CHECKED,
+    S.RECHECK_REQUESTED,
+    S.RECHECKED,
+    S.PUBLICIZED,
+    S.APPROVED,
+    S.NOT_RECOMMENDED,
+    S.VETOED,
+]
+SCORED = (S.RECHECKED, S.PUBLICIZED, S.APPROVED, S.NOT_RECOMMENDED)
 
 
 def _date_label(day):
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def late_conditions(campaign, today):
+    """(deadline field, Q of appraisals behind it, counts-not-started) for each passed deadline.
+
+    Villages go self-report → township check → county re-check → approval;
+    townships and departments skip the township stage, so after the
+    self-report deadline a submitted one waits for the county.
+    """
+    rules = []
+    if campaign.self_report_deadline and campaign.self_report_deadline < today:
+        rules.append(("self_report_deadline", Q(status=S.DRAFT), True))
+    if campaign.township_check_deadline and campaign.township_check_deadline < today:
+        rules.append(("township_check_deadline", Q(status=S.SUBMITTED, track=Track.VILLAGE), False))
+    if campaign.county_recheck_deadline and campaign.county_recheck_deadline < today:
+        rules.append(
+            (
+                "county_recheck_deadline",
+                Q(status__in=[S.TOWNSHIP_CHECKED, S.RECHECK_REQUESTED], track=Track.VILLAGE)
+                | (Q(status=S.SUBMITTED) & ~Q(track=Track.VILLAGE)),
+                False,
+            )
+        )
+    if campaign.approval_deadline and campaign.approval_deadline < today:
+        rules.append(("approval_deadline", Q(status__in=[S.RECHECKED, S.PUBLICIZED]), False))
+    return rules
+
+
+def _deadlines(campaign, today):
+    fields = [
+        "self_report_deadline",
+        "township_check_deadline",
+        "county_recheck_deadline",
+        "approval_deadline",
+    ]
+    out = []
+    for name in fields:
+        day = getattr(campaign, name)
+        out.append(
+            {
+                "field": name,
+                "label": str(campaign._meta.get_field(name).verbose_name),
+                "date": day.isoformat() if day else None,
+                "passed": bool(day and day < today),
+            }
+        )
+    return out
+
+
+def _rankings(campaign):
+    try:
+        from campaign.steering.models import TownshipRanking
+    except ImportError:  # the steering part is optional
+        return {}
+    rows = TownshipRanking.objects.filter(campaign=campaign).values(
+        "township_id", "rank", "score", "bottom_two"
+    )
+    return {r["township_id"]: r for r in rows}
+
+
 def build_report_data(campaign, *, now=None, previous=None):
+    """Every figure of the report as JSON-ready data (see the module docstring)."""
     now = now or timezone.now()
-    townships = _registry(campaign)
+    today = timezone.localdate(now)
+    with translation.override("zh-hans"):
+        return _build(campaign, now, today, previous)
+
+
+def _build(campaign, now, today, previous):
+    county_id = campaign.county_id
+    townships = list(
+        Township.objects.filter(county_id=county_id)
+        .annotate(village_count=Count("villages", distinct=True))
+        .order_by("code", "id")
+        .values("id", "name", "village_count")
+    )
+    appraisals = Appraisal.objects.filter(campaign=campaign)
+
+    # Subjects at each stage, per township (departments in a row of their own).
+    by_stage = defaultdict(Counter)
+    started_villages = Counter()
+    for row in appraisals.order_by().values("township_id", "track", "status").annotate(n=Count("id")):
+        key = row["township_id"] if row["track"] != Track.DEPARTMENT else DEPARTMENTS_ROW
+        by_stage[key][row["status"]] += row["n"]
+        if row["track"] == Track.VILLAGE:
+            started_villages[row["township_id"]] += row["n"]
+    for t in townships:
+        missing = t["village_count"] - started_villages[t["id"]]
+        if missing > 0:
+            by_stage[t["id"]][NOT_STARTED] += missing
+
+    # Lateness: one query per passed deadline, counted per township.
+    rules = late_conditions(campaign, today)
+    late = Counter()
+    late_names = []
+    for _field, condition, counts_not_started in rules:
+        behind = appraisals.filter(condition)
+        for row in behind.order_by().values("township_id", "track").annotate(n=Count("id")):
+            key = row["township_id"] if row["track"] != Track.DEPARTMENT else DEPARTMENTS_ROW
+            late[key] += row["n"]
+        if len(late_names) < NAME_LIMIT:
+            for a in behind.select_related("village", "township", "department").order_by("township_id", "id")[
+                :NAME_LIMIT
+            ]:
+                late_names.append(str(a.subject))
+        if counts_not_started:
+            for t in townships:
+                late[t["id"]] += by_stage[t["id"]][NOT_STARTED]
+            if len(late_names) < NAME_LIMIT:
+                not_started = (
+                    Village.objects.filter(township__county_id=county_id)
+                    .exclude(appraisals__campaign=campaign)
+                    .order_by("township__code", "code")
+                    .values_list("name", flat=True)[:NAME_LIMIT]
+                )
+                late_names.extend(not_started)
+
+    # Stars of the subjects the county has scored.
+    stars = Counter()
+    five_star = Counter()
+    for row in (
+        appraisals.filter(status__in=SCORED)
+        .order_by()
+        .values("township_id", "track", "star_count")
+        .annotate(n=Count("id"))
+    ):
+        stars[row["star_count"]] += row["n"]
+        if row["star_count"] == 5:
+            key = row["township_id"] if row["track"] != Track.DEPARTMENT else DEPARTMENTS_ROW
+            five_star[key] += row["n"]
+
+    vetoes = Counter()
+    for row in (
+        VetoEvent.objects.filter(campaign=campaign)
+        .order_by()
+        .values("township_id", "track")
+        .annotate(n=Count("id"))
+    ):
+        vetoes[row["township_id"] if row["track"] != Track.DEPARTMENT else DEPARTMENTS_ROW] += row["n"]
+
+    # Titles of the county, whatever campaign named them: they last several years.
+    soon = today + datetime.timedelta(days=EXPIRY_WINDOW_DAYS)
+    county_titles = Title.objects.filter(county_id=county_id)
+    titles = county_titles.aggregate(
+        valid=Count("id", filter=Q(status=Title.Status.VALID, valid_until__gte=today)),
+        expiring=Count(
+            "id", filter=Q(status=Title.Status.VALID, valid_until__gte=today, valid_until__lte=soon)
+        ),
+        expired=Count(
+            "id", filter=Q(status=Title.Status.EXPIRED) | Q(status=Title.Status.VALID, valid_until__lt=today)
+        ),
+        revoked=Count("id", filter=Q(status=Title.Status.REVOKED)),
+        named_this_round=Count("id", filter=Q(campaign=campaign)),
+    )
+    expiring = [
+        {"subject": str(t.subject), "valid_until": t.valid_until.isoformat(), "stars": t.star_count}
+        for t in county_titles.expiring_within(today, EXPIRY_WINDOW_DAYS)
+        .select_related("village", "township", "department")
+        .order_by("valid_until", "id")[:NAME_LIMIT]
+    ]
+
+    rankings = _rankings(campaign)
+    own_points = dict(
+        appraisals.filter(track=Track.TOWNSHIP, final_points__isnull=False).values_list(
+            "township_id", "final_points"
+        )
+    )
+
+    rows = []
+    for t in townships:
+        stages = by_stage[t["id"]]
+        ranking = rankings.get(t["id"])
+        score = ranking["score"] if ranking else own_points.get(t["id"])
+        rows.append(
+            {
+                "id": t["id"],
+                "name": t["name"],
+                "villages": t["village_count"],
+                "subjects": sum(stages.values()),
+                "by_stage": {k: v for k, v in stages.items() if v},
+                "late": late[t["id"]],
+                "five_star": five_star[t["id"]],
+                "vetoes": vetoes[t["id"]],
+                "rank": ranking["rank"] if ranking else None,
+                "bottom_two": bool(ranking and ranking["bottom_two"]),
+                "classification": _classification_label(score),
+            }
+        )
+    if by_stage[DEPARTMENTS_ROW]:
+        stages = by_stage[DEPARTMENTS_ROW]
+        rows.append(
+            {
+                "id": DEPARTMENTS_ROW,
+                "name": "县直部门",
+                "villages": 0,
+                "subjects": sum(stages.values()),
+                "by_stage": dict(stages),
+                "late": late[DEPARTMENTS_ROW],
+                "five_star": five_star[DEPARTMENTS_ROW],
+                "vetoes": vetoes[DEPARTMENTS_ROW],
+                "rank": None,
+                "bottom_two": False,
+                "classification": "",
+            }
+        )
+
+    total_stages = Counter()
+    for stages in by_stage.values():
+        total_stages.update(stages)
+    labels = dict(Appraisal.Status.choices)
+    labels[NOT_STARTED] = "未开始"
+    shown = [key for key in STAGE_ORDER if total_stages[key] or key in (NOT_STARTED, S.DRAFT, S.APPROVED)]
+    county = {
+        "townships": len(townships),
+        "villages": sum(t["village_count"] for t in townships),
+        "subjects": sum(total_stages.values()),
+        "by_stage": {k: v for k, v in total_stages.items() if v},
+        "late": sum(late.values()),
+        "late_names": late_names[:NAME_LIMIT],
+        "stars": {str(k): stars[k] for k in range(6)},
+        "five_star": sum(five_star.values()),
+        "titles": titles,
+        "vetoes": sum(vetoes.values()),
+    }
     data = {
         "version": DATA_VERSION,
         "campaign": {
@@ -37,13 +275,45 @@ def build_report_data(campaign, *, now=None, previous=None):
             "county": campaign.county.name,
         },
         "taken_at": now.isoformat(),
-        "taken_on_label": _date_label(timezone.localdate(now)),
-        "townships": [
-            {"id": t.pk, "name": t.name, "villages": t.village_count, "subjects": 0, "by_stage": {}}
-            for t in townships
-        ],
-        "county": {"townships": len(townships), "villages": sum(t.village_count for t in townships)},
+        "taken_on_label": _date_label(today),
+        "stages": [{"key": str(k), "label": str(labels[k])} for k in shown],
+        "deadlines": _deadlines(campaign, today),
+        "county": county,
+        "townships": rows,
+        "expiring_titles": expiring,
+        "change": None,
     }
     if previous is not None:
-        data["previous"] = {"id": previous.pk, "period": previous.period}
+        data["change"] = change_between(previous.data, data, previous.period)
     return data
+
+
+def _classification_label(score):
+    if score is None:
+        return ""
+    from campaign.steering.models import Classification
+
+    return str(dict(Classification.choices).get(classify(score), ""))
+
+
+def change_between(before, after, period):
+    """What moved since the previous report, county-wide and per township."""
+    b, a = before.get("county", {}), after.get("county", {})
+
+    def stage(d, key):
+        return d.get("by_stage", {}).get(key, 0)
+
+    old_rows = {t["id"]: t for t in before.get("townships", [])}
+    return {
+        "previous_period": period,
+        "approved": stage(a, S.APPROVED) - stage(b, S.APPROVED),
+        "late": a.get("late", 0) - b.get("late", 0),
+        "valid_titles": a.get("titles", {}).get("valid", 0) - b.get("titles", {}).get("valid", 0),
+        "townships": {
+            str(t["id"]): {
+                "approved": stage(t, S.APPROVED) - stage(old_rows.get(t["id"], {}), S.APPROVED),
+                "late": t["late"] - old_rows.get(t["id"], {}).get("late", 0),
+            }
+            for t in after.get("townships", [])
+        },
+    }
