@@ -12,6 +12,7 @@ class ReportsConfig(AppConfig):
     nav_items = [
         (60, "reports:report_list", _("Progress reports"), COUNTY_ROLES),
         (61, "reports:briefing_list", _("Briefings"), COUNTY_ROLES),
+        (62, "reports:document_list", _("Printed documents"), COUNTY_ROLES),
     ]
 
     def ready(self):

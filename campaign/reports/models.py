@@ -5,14 +5,15 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RenderStatus(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    QUEUED = "queued", _("queued")
-    RUNNING = "running", _("running")
-    DONE = "done", _("done")
-    FAILED = "failed", _("failed")
+    DRAFT = "draft", pgettext_lazy("pdf status", "draft")
+    QUEUED = "queued", pgettext_lazy("pdf status", "queued")
+    RUNNING = "running", pgettext_lazy("pdf status", "running")
+    DONE = "done", pgettext_lazy("pdf status", "done")
+    FAILED = "failed", pgettext_lazy("pdf status", "failed")
 
 
 class ProgressReport(models.Model):
@@ -121,7 +122,7 @@ class Document(models.Model):
     campaign = models.ForeignKey(
         "campaign.Campaign", on_delete=models.PROTECT, related_name="documents", verbose_name=_("campaign")
     )
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("printed document", "kind"), max_length=32, choices=Kind.choices)
     # The title a certificate is for; 0 for the campaign-wide documents.
     title_id = models.PositiveBigIntegerField(_("title awarded"), default=0)
     status = models.CharField(

@@ -261,8 +261,31 @@ __all__ = [
     "briefing_unpublish",
     "briefing_update",
     "bulletin_make",
+    "document_request",
     "latest_report",
     "next_briefing_number",
     "previous_report",
     "report_take",
 ]
+
+
+@transaction.atomic
+def document_request(*, campaign, kind, user=None, title=None):
+    """Queue (or queue again) a certificate, the naming list or the county self-check; one row per subject."""
+    from campaign.reports.models import Document
+    from campaign.reports.tasks import render_document
+
+    if user is not None:
+        _check_editor(user, campaign)
+    if kind == Document.Kind.CERTIFICATE:
+        if title is None or title.campaign_id != campaign.pk:
+            raise ValidationError(_("A certificate needs a title of this campaign."))
+    elif title is not None:
+        raise ValidationError(_("Only a certificate is made for one title."))
+    document, _created = Document.objects.get_or_create(
+        campaign=campaign, kind=kind, title_id=title.pk if title else 0
+    )
+    Document.objects.filter(pk=document.pk).update(status=RenderStatus.QUEUED, failure_reason="")
+    document.status = RenderStatus.QUEUED
+    transaction.on_commit(lambda: render_document.delay(document.pk))
+    return document

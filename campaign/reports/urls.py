@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaign.reports import briefing_views, views
+from campaign.reports import briefing_views, document_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -17,4 +17,7 @@ urlpatterns = [
     path("briefings/<int:pk>/unpublish/", briefing_views.briefing_unpublish_view, name="briefing_unpublish"),
     path("briefings/<int:pk>/render/", briefing_views.briefing_render_view, name="briefing_render"),
     path("briefings/<int:pk>/pdf/", briefing_views.briefing_download, name="briefing_download"),
+    path("documents/", document_views.document_list, name="document_list"),
+    path("documents/make/", document_views.document_make, name="document_make"),
+    path("documents/<int:pk>/pdf/", document_views.document_download, name="document_download"),
 ]
