@@ -163,3 +163,19 @@ def test_rendering_refuses_to_run_without_the_fonts(monkeypatch):
     monkeypatch.setattr(pdf, "missing_fonts", lambda: ["Noto Sans CJK SC"])
     with pytest.raises(pdf.FontsMissing):
         pdf.render_pdf("<p>中文</p>")
+
+
+@pytest.mark.django_db
+def test_demo_seed_makes_one_report_and_one_published_briefing(
+    campaign, world, django_capture_on_commit_callbacks
+):
+    from campaign.reports import demo
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.seed(world.county_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.seed(world.county_a)
+    briefing = Briefing.objects.get()
+    assert briefing.published and briefing.report == ProgressReport.objects.get()
+    assert briefing.status == Briefing.Status.DONE
+    assert demo.seed(world.county_b) is None  # no campaign there
