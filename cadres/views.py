@@ -93,7 +93,7 @@ def cadre_delete(request, pk):
 def position_list(request):
     user = request.user
     filterset = PositionFilter(request.GET, queryset=selectors.position_list(user), request=request)
-    return render(request, "cadres/position_list.html", list_page(request, filterset))
+    return render(request, "cadres/position_list.html", list_page(request, filterset, ids_first=True))
 
 
 @login_required

@@ -4,7 +4,8 @@ Every list, detail, form and export asks these functions for its queryset, so
 that scope is decided in exactly one place per object kind.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from campaign.roles import Role
 from villages.models import County, Department, PartyOrganization, Township, Village
@@ -112,10 +113,23 @@ def department_list(user):
 
 
 def party_org_list(user):
+    """Party organizations with their number of sub-organizations.
+
+    The count is a per-row subquery (evaluated for the page only) and the order
+    uses the organization's own columns, so that the page is picked before the
+    joins at any scale.
+    """
+    children = (
+        PartyOrganization.objects.filter(parent=OuterRef("pk"))
+        .order_by()
+        .values("parent")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     return (
         party_organizations_for(user)
-        .annotate(child_count=Count("children", distinct=True))
-        .order_by("county_id", "township__code", "village__code", "name")
+        .annotate(child_count=Coalesce(Subquery(children), 0))
+        .order_by("county_id", "township_id", "village_id", "kind", "name", "id")
     )
 
 

@@ -18,7 +18,7 @@ PINNED = {
     "villages:department_list": 8,
     "villages:party_org_list": 9,
     "cadres:cadre_list": 10,
-    "cadres:position_list": 9,
+    "cadres:position_list": 10,  # ids first, then the page's rows (see list_page)
 }
 
 
