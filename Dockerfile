@@ -32,7 +32,8 @@ RUN DEBUG=0 SECRET_KEY=build-only-not-a-secret python manage.py compilemessages 
     && DEBUG=0 SECRET_KEY=build-only-not-a-secret python manage.py collectstatic --noinput -v 0
 
 RUN groupadd --system --gid 10001 lianchuang \
-    && useradd --system --uid 10001 --gid 10001 --home-dir /app --shell /usr/sbin/nologin lianchuang \
+    && useradd --system --uid 10001 --gid 10001 --create-home --home-dir /home/lianchuang \
+        --shell /usr/sbin/nologin lianchuang \
     && mkdir -p /data/media \
     && chown -R lianchuang:lianchuang /data/media
 USER 10001:10001
