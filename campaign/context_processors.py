@@ -1,11 +1,26 @@
 """The navigation: each role sees only the sections it can use.
 
 Each app declares its own entries as ``nav_items`` on its AppConfig:
-a list of ``(order, url name, label, roles)``; this collects them.
+a list of ``(order, url name, label, roles)``; this collects them. Entries
+ordered below 10 are a role's daily work and stand alone in the bar; the rest
+are grouped into menus by the app (URL namespace) they belong to, so the bar
+stays readable however many pages the campaign grows.
 """
 
 from django.apps import apps
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+PRIMARY_BELOW = 10
+GROUPS = {
+    "villages": ("registry", _("Registry")),
+    "cadres": ("registry", _("Registry")),
+    "importer": ("registry", _("Registry")),
+    "appraisal": ("appraisal", _("Appraisal")),
+    "steering": ("steering", _("Steering")),
+    "reports": ("reports", _("Reports and briefings")),
+}
+GROUP_ORDER = ["appraisal", "steering", "reports", "registry"]
 
 
 def nav_items_for(user):
@@ -13,21 +28,46 @@ def nav_items_for(user):
     for config in apps.get_app_configs():
         entries.extend(getattr(config, "nav_items", ()))
     items = []
-    for _order, url_name, label, roles in sorted(entries, key=lambda e: e[0]):
+    for order, url_name, label, roles in sorted(entries, key=lambda e: e[0]):
         if user.role in roles:
-            items.append({"url": reverse(url_name), "label": label})
+            items.append(
+                {
+                    "url": reverse(url_name),
+                    "label": label,
+                    "order": order,
+                    "namespace": url_name.split(":")[0],
+                }
+            )
     return items
+
+
+def nav_menu_for(user, path=""):
+    """The bar: a list of links and of groups ``{"label", "items"}``; a group of one becomes a link."""
+    primary, grouped = [], {}
+    for item in nav_items_for(user):
+        item["active"] = bool(path) and path.startswith(item["url"])
+        key, label = GROUPS.get(item["namespace"], (item["namespace"], item["label"]))
+        if item["order"] < PRIMARY_BELOW:
+            primary.append(item)
+        else:
+            grouped.setdefault(key, {"label": label, "items": []})["items"].append(item)
+    menu = list(primary)
+    for key in sorted(grouped, key=lambda k: GROUP_ORDER.index(k) if k in GROUP_ORDER else len(GROUP_ORDER)):
+        group = grouped[key]
+        if len(group["items"]) == 1:
+            menu.append(group["items"][0])
+        else:
+            group["active"] = any(i["active"] for i in group["items"])
+            menu.append(group)
+    return menu
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    items = nav_items_for(user)
-    for item in items:
-        item["active"] = request.path.startswith(item["url"])
     return {
-        "nav_items": items,
+        "nav_menu": nav_menu_for(user, request.path),
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
         "show_admin_link": user.is_staff,
     }
