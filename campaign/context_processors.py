@@ -42,7 +42,7 @@ def nav_items_for(user):
 
 
 def nav_menu_for(user, path=""):
-    """The bar: a list of links and of groups ``{"label", "items"}``; a group of one becomes a link."""
+    """The bar: a list of links and of groups ``{"label", "children"}``; a group of one becomes a link."""
     primary, grouped = [], {}
     for item in nav_items_for(user):
         item["active"] = bool(path) and path.startswith(item["url"])
@@ -50,14 +50,14 @@ def nav_menu_for(user, path=""):
         if item["order"] < PRIMARY_BELOW:
             primary.append(item)
         else:
-            grouped.setdefault(key, {"label": label, "items": []})["items"].append(item)
+            grouped.setdefault(key, {"label": label, "children": []})["children"].append(item)
     menu = list(primary)
     for key in sorted(grouped, key=lambda k: GROUP_ORDER.index(k) if k in GROUP_ORDER else len(GROUP_ORDER)):
         group = grouped[key]
-        if len(group["items"]) == 1:
-            menu.append(group["items"][0])
+        if len(group["children"]) == 1:
+            menu.append(group["children"][0])
         else:
-            group["active"] = any(i["active"] for i in group["items"])
+            group["active"] = any(i["active"] for i in group["children"])
             menu.append(group)
     return menu
 

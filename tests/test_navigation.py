@@ -21,7 +21,7 @@ def test_each_role_sees_only_its_sections(world):
 @pytest.mark.django_db
 def test_the_bar_groups_sections_into_a_few_menus(world):
     menu = nav_menu_for(world.alice)
-    flat = [item for entry in menu for item in entry.get("items", [entry])]
+    flat = [item for entry in menu for item in entry.get("children", [entry])]
     assert len(flat) == len(nav_items_for(world.alice))
     assert len(menu) <= 9, [e["label"] for e in menu]
 
@@ -33,3 +33,10 @@ def test_every_nav_link_opens_for_its_role(world, login):
         for url in urls(persona):
             response = client.get(url)
             assert response.status_code in (200, 302), (persona.username, url, response.status_code)
+
+
+@pytest.mark.django_db
+def test_home_page_renders_links_and_menus(world, login):
+    page = login(world.alice).get("/").content.decode()
+    for item in nav_items_for(world.alice):
+        assert f'href="{item["url"]}"' in page
