@@ -51,6 +51,14 @@ class CadreForm(RegistryForm):
 
 
 class PositionForm(RegistryForm):
+    # Which place fields each kind uses (the page hides the others).
+    KIND_FIELDS = {
+        **{kind: ["village"] for kind in Position.VILLAGE_KINDS},
+        Position.Kind.FIRST_SECRETARY: ["village", "sent_from"],
+        **{kind: ["township"] for kind in Position.TOWNSHIP_KINDS},
+        Position.Kind.ORGANIZER: ["township"],
+    }
+
     class Meta:
         model = Position
         fields = ["kind", "village", "township", "sent_from", "start_date", "end_date"]

@@ -124,6 +124,7 @@ def position_create(request, cadre_pk):
         save=lambda data: services.position_create(user=user, cadre=cadre, **data),
         title=_("New position of %(name)s") % {"name": cadre.name},
         cancel_url=cadre.get_absolute_url(),
+        extra={"kind_fields": PositionForm.KIND_FIELDS},
     )
 
 
@@ -140,6 +141,7 @@ def position_update(request, pk):
         ),
         title=_("Edit position: %(position)s") % {"position": position},
         cancel_url=position.cadre.get_absolute_url(),
+        extra={"kind_fields": PositionForm.KIND_FIELDS},
     )
 
 

@@ -96,6 +96,16 @@ class DepartmentForm(RegistryForm):
 
 
 class PartyOrganizationForm(RegistryForm):
+    # Which attachment fields each kind uses (the page hides the others).
+    KIND_FIELDS = {
+        PartyOrganization.Kind.TOWNSHIP_COMMITTEE: ["township"],
+        PartyOrganization.Kind.VILLAGE_COMMITTEE: ["village"],
+        PartyOrganization.Kind.VILLAGE_GENERAL_BRANCH: ["village"],
+        PartyOrganization.Kind.VILLAGE_BRANCH: ["village"],
+        PartyOrganization.Kind.DEPARTMENT: ["department"],
+        PartyOrganization.Kind.INDUSTRY: ["township", "village"],
+    }
+
     class Meta:
         model = PartyOrganization
         fields = ["kind", "name", "village", "township", "department", "parent", "member_count"]

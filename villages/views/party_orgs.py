@@ -65,6 +65,7 @@ def party_org_create(request):
         save=lambda data: services.party_organization_create(user=user, **data),
         title=_("New party organization"),
         cancel_url=reverse("villages:party_org_list"),
+        extra={"kind_fields": PartyOrganizationForm.KIND_FIELDS},
     )
 
 
@@ -81,6 +82,7 @@ def party_org_update(request, pk):
         ),
         title=_("Edit party organization %(name)s") % {"name": org.name},
         cancel_url=org.get_absolute_url(),
+        extra={"kind_fields": PartyOrganizationForm.KIND_FIELDS},
     )
 
 
