@@ -4,8 +4,11 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from campaign.roles import Role
 from villages import selectors
 from villages.models import PartyOrganization
+
+SINGLE_TOWNSHIP_ROLES = (Role.TOWNSHIP, Role.VILLAGE, Role.DEPARTMENT)
 
 
 class RegistryFilterSet(django_filters.FilterSet):
@@ -17,6 +20,10 @@ class RegistryFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if "township" in self.filters and getattr(user, "role", None) in SINGLE_TOWNSHIP_ROLES:
+            # One township (or none) in scope: nothing to choose between.
+            del self.filters["township"]
         for field in self.form.fields.values():
             widget = field.widget
             is_select = getattr(widget, "input_type", None) == "select"

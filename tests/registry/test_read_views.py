@@ -277,3 +277,17 @@ def test_lists_search_filter_and_show_an_empty_state(reg, client):
     assert row_ids(client.get(positions, {"current": "0"})) == {reg.pos.old.pk}
     orgs = reverse("villages:party_org_list")
     assert row_ids(client.get(orgs, {"kind": "department"})) == {reg.ad1_org.pk}
+
+
+@pytest.mark.django_db
+def test_township_filter_is_offered_only_where_there_is_a_choice(reg, client):
+    for persona, offered in (
+        ("alice", True),
+        ("carl", True),
+        ("tom", False),
+        ("vera", False),
+        ("dora", False),
+    ):
+        client.force_login(getattr(reg.w, persona))
+        html = client.get(reverse("cadres:cadre_list")).content.decode()
+        assert ('name="township"' in html) == offered, persona
