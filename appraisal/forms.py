@@ -8,7 +8,12 @@ from appraisal.models import Objection, VetoEvent
 
 
 class DateInput(forms.DateInput):
+    """A native date picker; it needs ISO dates whatever the language."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 - Django's argument name
+        super().__init__(attrs, format=format)
 
 
 class RevokeForm(forms.Form):
