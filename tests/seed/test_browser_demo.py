@@ -28,5 +28,3 @@ def test_township_user_opens_own_village_and_gets_404_for_another_township(brows
     response = page.goto(f"{live_server.url}/registry/villages/{other.pk}/")
     assert response.status == 404
     assert other.name not in page.content()
-    # Let the browser's last requests (favicon) finish before the live server stops.
-    page.wait_for_load_state("networkidle")
