@@ -1,5 +1,7 @@
 """Server time of the registry's main list and detail pages, as a county user and as a city viewer.
 
+Lists are timed plain and with the filters and search that touch every row in scope.
+
 Run by bench/run.py twice: with BENCH_SCALE=county (one county seeded) and
 BENCH_SCALE=province (150 counties); run.py then prints the province/county
 ratios. Users are those of ``seed_scale``: ``k001_zzb`` (county administrator
@@ -36,15 +38,21 @@ def pages(user):
     village = villages_for(user).order_by("pk").first()
     cadre = cadres_for(user).filter(village__isnull=False).order_by("pk").first()
     wanted = [
-        ("township_list", "villages:township_list", {}),
-        ("village_list", "villages:village_list", {}),
-        ("cadre_list", "cadres:cadre_list", {}),
-        ("village_detail", "villages:village_detail", {"pk": village.pk}),
-        ("cadre_detail", "cadres:cadre_detail", {"pk": cadre.pk}),
+        ("township_list", "villages:township_list", {}, ""),
+        ("village_list", "villages:village_list", {}, ""),
+        # Filters and search that touch every scoped row, not only one page.
+        ("village_list_secretary_and_director", "villages:village_list", {}, "?secretary_and_director=1"),
+        ("cadre_list", "cadres:cadre_list", {}, ""),
+        ("cadre_list_search", "cadres:cadre_list", {}, "?q=%E7%8E%8B"),  # 王, the commonest surname
+        ("cadre_list_secretaries", "cadres:cadre_list", {}, "?position=secretary"),
+        ("position_list", "cadres:position_list", {}, ""),
+        ("party_org_list", "villages:party_org_list", {}, ""),
+        ("village_detail", "villages:village_detail", {"pk": village.pk}, ""),
+        ("cadre_detail", "cadres:cadre_detail", {"pk": cadre.pk}, ""),
     ]
-    for figure, name, kwargs in wanted:
+    for figure, name, kwargs, query in wanted:
         try:
-            yield figure, reverse(name, kwargs=kwargs)
+            yield figure, reverse(name, kwargs=kwargs) + query
         except NoReverseMatch:
             print(f"bench_registry: no URL named {name} yet, skipped", file=sys.stderr)
 
