@@ -38,6 +38,7 @@ def cadre_detail(request, pk):
             "positions": positions,
             "phone_visible": selectors.can_see_phone(user, cadre),
             "is_secretary_and_director": selectors.cadre_is_secretary_and_director(cadre),
+            "organizer_areas": cadre.organizer_areas.prefetch_related("townships"),
             "can_edit": may_edit(user, TOWNSHIP_LEVEL_EDITORS),
         },
     )

@@ -108,6 +108,18 @@ def village_list(user):
     )
 
 
+def with_secretaries(villages):
+    """Set ``village.secretary`` (the sitting secretary's position) from the prefetched ``sitting``.
+
+    For villages from ``village_list``; returns them as a list (or the page, unchanged).
+    """
+    from cadres.models import Position  # see village_list: cadres depends on villages
+
+    for village in villages:
+        village.secretary = next((p for p in village.sitting if p.kind == Position.Kind.SECRETARY), None)
+    return villages
+
+
 def department_list(user):
     return departments_for(user).select_related("county").order_by("county__code", "code")
 

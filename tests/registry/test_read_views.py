@@ -291,3 +291,23 @@ def test_township_filter_is_offered_only_where_there_is_a_choice(reg, client):
         client.force_login(getattr(reg.w, persona))
         html = client.get(reverse("cadres:cadre_list")).content.decode()
         assert ('name="township"' in html) == offered, persona
+
+
+@pytest.mark.django_db
+def test_department_page_shows_members_only_to_those_who_may_see_them(reg, client):
+    url = reverse("villages:department_detail", args=[reg.w.ad1.pk])
+    client.force_login(reg.w.dora)
+    html = client.get(url).content.decode()
+    assert "农业局党组" in html and "钱第一" in html
+    client.force_login(reg.w.tom)  # sees the department (to rate it), not its people
+    html = client.get(url).content.decode()
+    assert "农业局党组" not in html and "钱第一" not in html
+
+
+@pytest.mark.django_db
+def test_organizer_page_names_the_townships_of_their_area(reg, client):
+    reg.w.area.organizer = reg.orgm
+    reg.w.area.save()
+    client.force_login(reg.w.alice)
+    html = client.get(reverse("cadres:cadre_detail", args=[reg.orgm.pk])).content.decode()
+    assert re.search(r'data-testid="organizer-area">第一片区: 甲一镇<', html)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from cadres.selectors import cadres_for, can_see_phone, current_positions_prefetch
 from campaign.access import get_in_scope, role_required
+from campaign.roles import Role
 from villages import selectors, services
 from villages.filters import DepartmentFilter
 from villages.forms import DepartmentForm
@@ -42,6 +43,9 @@ def department_detail(request, pk):
             "department": department,
             "party_organizations": selectors.party_organizations_for(user).filter(department=department),
             "cadres": cadres,
+            # Townships and villages see the county's departments (they rate them),
+            # not who works there.
+            "show_members": user.role not in (Role.TOWNSHIP, Role.VILLAGE),
             "can_edit": may_edit(user, COUNTY_LEVEL_EDITORS),
         },
     )

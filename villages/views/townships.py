@@ -3,7 +3,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cadres.models import Position
 from cadres.selectors import township_positions, visible_cadre_ids
 from campaign.access import get_in_scope, role_required
 from villages import selectors, services
@@ -32,7 +31,9 @@ def township_detail(request, pk):
         "villages/township_detail.html",
         {
             "township": township,
-            "villages": _with_secretaries(selectors.village_list(user).filter(township=township)),
+            "villages": selectors.with_secretaries(
+                list(selectors.village_list(user).filter(township=township))
+            ),
             "committee": selectors.township_committee(township),
             "current_positions": [p for p in positions if p.is_current],
             "past_positions": [p for p in positions if not p.is_current],
@@ -41,13 +42,6 @@ def township_detail(request, pk):
             "can_add_village": may_edit(user, TOWNSHIP_LEVEL_EDITORS),
         },
     )
-
-
-def _with_secretaries(villages):
-    villages = list(villages)
-    for village in villages:
-        village.secretary = next((p for p in village.sitting if p.kind == Position.Kind.SECRETARY), None)
-    return villages
 
 
 @role_required(*COUNTY_LEVEL_EDITORS)

@@ -17,15 +17,9 @@ from villages.views.common import list_page, object_delete, object_form
 def village_list(request):
     filterset = VillageFilter(request.GET, queryset=selectors.village_list(request.user), request=request)
     context = list_page(request, filterset)
-    _attach_secretaries(context["page_obj"])
+    selectors.with_secretaries(context["page_obj"])
     context["can_create"] = may_edit(request.user, TOWNSHIP_LEVEL_EDITORS)
     return render(request, "villages/village_list.html", context)
-
-
-def _attach_secretaries(villages):
-    """``village.secretary``: the sitting secretary's position, from the prefetched ``sitting``."""
-    for village in villages:
-        village.secretary = next((p for p in village.sitting if p.kind == Position.Kind.SECRETARY), None)
 
 
 @login_required
