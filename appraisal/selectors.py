@@ -7,7 +7,7 @@ appraisal and its villages', a village its own, a department its own, a city
 viewer its counties.
 """
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, Prefetch, Q, Value, When
 from django.utils import timezone
 
 from appraisal.models import (
@@ -138,8 +138,16 @@ def _list(qs):
 
 
 def township_queue(user, campaign):
-    """A township's villages' appraisals in a campaign; the ones waiting for the township first."""
-    return _list(appraisals_for(user).filter(campaign=campaign, track=Track.VILLAGE))
+    """A township's villages' appraisals in a campaign: what waits for the township first, then by village."""
+    waiting = Case(
+        When(status=Appraisal.Status.SUBMITTED, then=Value(0)),
+        When(status=Appraisal.Status.TOWNSHIP_CHECKED, then=Value(1)),
+        When(status=Appraisal.Status.DRAFT, then=Value(2)),
+        default=Value(3),
+    )
+    return _list(appraisals_for(user).filter(campaign=campaign, track=Track.VILLAGE)).order_by(
+        waiting, "village__code", "id"
+    )
 
 
 def recheck_queue(user, campaign):

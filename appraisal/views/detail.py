@@ -160,6 +160,7 @@ def self_report(request, pk):
     if request.method == "POST":
         typed = _self_values(request, indicators)
         files = {i.id: request.FILES[f"file_{i.id}"] for i in indicators if f"file_{i.id}" in request.FILES}
+        submitting = False
         try:
             # A savepoint: if anything is refused, nothing of this post is kept.
             with transaction.atomic():
@@ -181,7 +182,10 @@ def self_report(request, pk):
                         )
                     except ValidationError as exc:
                         raise ValidationError({f"file_{indicator_id}": exc.messages}) from None
-                if request.POST.get("action") == "submit":
+            if request.POST.get("action") == "submit":
+                # Its own savepoint: a refused submission keeps what was just saved.
+                with transaction.atomic():
+                    submitting = True
                     services.appraisal_submit(appraisal=appraisal, user=request.user, ip=client_ip(request))
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
@@ -189,6 +193,9 @@ def self_report(request, pk):
             else:
                 error_messages(request, exc)
             appraisal.refresh_from_db()
+            if submitting:
+                # The scores were saved: show them as saved, with why the submission was refused.
+                typed = {}
         else:
             if request.POST.get("action") == "submit":
                 messages.success(request, _("The report was submitted."))

@@ -39,6 +39,8 @@ def test_self_report_save_submit_and_events(world, campaign, login):
     assert response.status_code == 200  # incomplete: refused with a message, still a draft
     assert af.reload(appraisal).status == S.DRAFT
     assert "18" in "".join(str(m) for m in response.context["messages"])
+    # What was saved before the refused submission is kept.
+    assert Score.objects.filter(appraisal=appraisal, tier=Score.Tier.SELF).count() == 1
     response = client.post(url, _post_scores(appraisal, action="submit"))
     assert response.status_code == 302
     appraisal = af.reload(appraisal)
