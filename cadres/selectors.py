@@ -76,7 +76,8 @@ def annotate_secretary_and_director(villages):
     sitting secretary in the database, which costs ~100 ms at province scale even
     for one page of villages; these use the (village, kind, end_date) index per row.
     """
-    sitting = Position.objects.filter(village=OuterRef("pk"), end_date__isnull=True)
+    # No ordering: at most one sitting secretary and director per village (a constraint).
+    sitting = Position.objects.filter(village=OuterRef("pk"), end_date__isnull=True).order_by()
     return villages.alias(
         _secretary_cadre=Subquery(sitting.filter(kind=Position.Kind.SECRETARY).values("cadre_id")[:1]),
         _director_cadre=Subquery(sitting.filter(kind=Position.Kind.DIRECTOR).values("cadre_id")[:1]),
