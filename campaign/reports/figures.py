@@ -45,7 +45,7 @@ def _date_label(day):
 
 
 def late_conditions(campaign, today):
-    """(deadline field, Q of appraisals behind it, counts-not-started) for each passed deadline.
+    """(Q of the appraisals behind a passed deadline, the same test in Python, counts not-started villages).
 
     Villages go self-report → township check → county re-check → approval;
     townships and departments skip the township stage, so after the
@@ -53,20 +53,36 @@ def late_conditions(campaign, today):
     """
     rules = []
     if campaign.self_report_deadline and campaign.self_report_deadline < today:
-        rules.append(("self_report_deadline", Q(status=S.DRAFT), True))
+        rules.append((Q(status=S.DRAFT), lambda status, track: status == S.DRAFT, True))
     if campaign.township_check_deadline and campaign.township_check_deadline < today:
-        rules.append(("township_check_deadline", Q(status=S.SUBMITTED, track=Track.VILLAGE), False))
-    if campaign.county_recheck_deadline and campaign.county_recheck_deadline < today:
         rules.append(
             (
-                "county_recheck_deadline",
-                Q(status__in=[S.TOWNSHIP_CHECKED, S.RECHECK_REQUESTED], track=Track.VILLAGE)
+                Q(status=S.SUBMITTED, track=Track.VILLAGE),
+                lambda status, track: status == S.SUBMITTED and track == Track.VILLAGE,
+                False,
+            )
+        )
+    if campaign.county_recheck_deadline and campaign.county_recheck_deadline < today:
+        waiting_for_county = (S.TOWNSHIP_CHECKED, S.RECHECK_REQUESTED)
+        rules.append(
+            (
+                Q(status__in=waiting_for_county, track=Track.VILLAGE)
                 | (Q(status=S.SUBMITTED) & ~Q(track=Track.VILLAGE)),
+                lambda status, track: (
+                    (status in waiting_for_county and track == Track.VILLAGE)
+                    or (status == S.SUBMITTED and track != Track.VILLAGE)
+                ),
                 False,
             )
         )
     if campaign.approval_deadline and campaign.approval_deadline < today:
-        rules.append(("approval_deadline", Q(status__in=[S.RECHECKED, S.PUBLICIZED]), False))
+        rules.append(
+            (
+                Q(status__in=[S.RECHECKED, S.PUBLICIZED]),
+                lambda status, track: status in (S.RECHECKED, S.PUBLICIZED),
+                False,
+            )
+        )
     return rules
 
 
@@ -120,58 +136,54 @@ def _build(campaign, now, today, previous):
     )
     appraisals = Appraisal.objects.filter(campaign=campaign)
 
-    # Subjects at each stage, per township (departments in a row of their own).
+    # One grouped query gives the stages, the lateness and the stars of every row.
+    rules = late_conditions(campaign, today)
     by_stage = defaultdict(Counter)
     started_villages = Counter()
-    for row in appraisals.order_by().values("township_id", "track", "status").annotate(n=Count("id")):
-        key = row["township_id"] if row["track"] != Track.DEPARTMENT else DEPARTMENTS_ROW
-        by_stage[key][row["status"]] += row["n"]
-        if row["track"] == Track.VILLAGE:
-            started_villages[row["township_id"]] += row["n"]
+    late = Counter()
+    stars = Counter()
+    five_star = Counter()
+    grouped = (
+        appraisals.order_by().values("township_id", "track", "status", "star_count").annotate(n=Count("id"))
+    )
+    for row in grouped:
+        track, status, n = row["track"], row["status"], row["n"]
+        key = row["township_id"] if track != Track.DEPARTMENT else DEPARTMENTS_ROW
+        by_stage[key][status] += n
+        if track == Track.VILLAGE:
+            started_villages[row["township_id"]] += n
+        if any(test(status, track) for _q, test, _ns in rules):
+            late[key] += n
+        if status in SCORED:
+            stars[row["star_count"]] += n
+            if row["star_count"] == 5:
+                five_star[key] += n
     for t in townships:
         missing = t["village_count"] - started_villages[t["id"]]
         if missing > 0:
             by_stage[t["id"]][NOT_STARTED] += missing
 
-    # Lateness: one query per passed deadline, counted per township.
-    rules = late_conditions(campaign, today)
-    late = Counter()
     late_names = []
-    for _field, condition, counts_not_started in rules:
-        behind = appraisals.filter(condition)
-        for row in behind.order_by().values("township_id", "track").annotate(n=Count("id")):
-            key = row["township_id"] if row["track"] != Track.DEPARTMENT else DEPARTMENTS_ROW
-            late[key] += row["n"]
-        if len(late_names) < NAME_LIMIT:
-            for a in behind.select_related("village", "township", "department").order_by("township_id", "id")[
-                :NAME_LIMIT
-            ]:
-                late_names.append(str(a.subject))
-        if counts_not_started:
-            for t in townships:
-                late[t["id"]] += by_stage[t["id"]][NOT_STARTED]
-            if len(late_names) < NAME_LIMIT:
-                not_started = (
-                    Village.objects.filter(township__county_id=county_id)
-                    .exclude(appraisals__campaign=campaign)
-                    .order_by("township__code", "code")
-                    .values_list("name", flat=True)[:NAME_LIMIT]
-                )
-                late_names.extend(not_started)
-
-    # Stars of the subjects the county has scored.
-    stars = Counter()
-    five_star = Counter()
-    for row in (
-        appraisals.filter(status__in=SCORED)
-        .order_by()
-        .values("township_id", "track", "star_count")
-        .annotate(n=Count("id"))
-    ):
-        stars[row["star_count"]] += row["n"]
-        if row["star_count"] == 5:
-            key = row["township_id"] if row["track"] != Track.DEPARTMENT else DEPARTMENTS_ROW
-            five_star[key] += row["n"]
+    if rules:
+        behind = Q()
+        for condition, _test, _ns in rules:
+            behind |= condition
+        late_names = [
+            str(a.subject)
+            for a in appraisals.filter(behind)
+            .select_related("village", "township", "department")
+            .order_by("township_id", "id")[:NAME_LIMIT]
+        ]
+    if any(counts_not_started for _q, _t, counts_not_started in rules):
+        for t in townships:
+            late[t["id"]] += by_stage[t["id"]][NOT_STARTED]
+        if len(late_names) < NAME_LIMIT and any(by_stage[t["id"]][NOT_STARTED] for t in townships):
+            late_names.extend(
+                Village.objects.filter(township__county_id=county_id)
+                .exclude(appraisals__campaign=campaign)
+                .order_by("township__code", "code")
+                .values_list("name", flat=True)[: NAME_LIMIT - len(late_names)]
+            )
 
     vetoes = Counter()
     for row in (

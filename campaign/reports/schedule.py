@@ -8,6 +8,8 @@ from django.conf import settings
 SCHEDULE_MONTHS = {"monthly": "*", "bimonthly": "1,3,5,7,9,11", "quarterly": "1,4,7,10"}
 REPORT_TASK_NAME = "Progress reports and briefings"
 REPORT_TASK = "campaign.reports.tasks.scheduled_reports"
+REMINDER_TASK_NAME = "Weekly stage-deadline reminders"
+REMINDER_TASK = "campaign.reports.tasks.deadline_reminders"
 
 
 def period_for(day, schedule=None):
@@ -38,4 +40,17 @@ def register_schedules(using="default", **kwargs):
     PeriodicTask.objects.using(using).get_or_create(
         name=REPORT_TASK_NAME,
         defaults={"task": REPORT_TASK, "crontab": crontab, "kwargs": json.dumps({})},
+    )
+    # Monday 08:00: the week's reminders arrive with the working week.
+    weekly, _ = CrontabSchedule.objects.using(using).get_or_create(
+        minute="0",
+        hour="8",
+        day_of_month="*",
+        month_of_year="*",
+        day_of_week="1",
+        timezone=settings.TIME_ZONE,
+    )
+    PeriodicTask.objects.using(using).get_or_create(
+        name=REMINDER_TASK_NAME,
+        defaults={"task": REMINDER_TASK, "crontab": weekly, "kwargs": json.dumps({})},
     )

@@ -53,3 +53,11 @@ def scheduled_reports():
         briefing = bulletin_make(campaign=campaign)
         made.append(briefing.pk)
     return made
+
+
+@shared_task(name="campaign.reports.tasks.deadline_reminders")
+def deadline_reminders():
+    """The weekly reminder of stage deadlines, for each county's current campaign."""
+    from campaign.reports.reminders import deadline_remind
+
+    return sum(deadline_remind(campaign=campaign) for campaign in current_campaigns())

@@ -94,3 +94,25 @@ def test_document_pages_are_scoped(county, world, login, django_capture_on_commi
         == 403
     )
     assert login(world.tom).get("/reports/documents/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_document_page_query_count_does_not_grow(county, world, login, django_assert_max_num_queries):
+    import datetime
+
+    from tests import factories as f
+    from tests.reports.conftest import _title
+
+    campaign, _west = county
+    client = login(world.alice)
+    for size in (2, 14):
+        while Title.objects.filter(campaign=campaign).count() < size:
+            n = Title.objects.count()
+            village = f.VillageFactory(township=world.a2, code=f"8{n:02d}", name=f"新村{n}")
+            _title(
+                campaign, village=village, named=datetime.date(2026, 6, 10), until=datetime.date(2029, 6, 10)
+            )
+        with django_assert_max_num_queries(12):
+            page = client.get(f"/reports/documents/?campaign={campaign.pk}")
+        assert page.status_code == 200
+        assert page.content.decode().count("data-title=") == size
