@@ -10,7 +10,7 @@ number of subjects beyond the database's own counting.
 import datetime
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone, translation
 
 from appraisal.models import Appraisal, Title, Track, VetoEvent
@@ -172,7 +172,7 @@ def _build(campaign, now, today, previous):
             str(a.subject)
             for a in appraisals.filter(behind)
             .select_related("village", "township", "department")
-            .order_by("township_id", "id")[:NAME_LIMIT]
+            .order_by(F("township_id").asc(nulls_last=True), "id")[:NAME_LIMIT]
         ]
     if any(counts_not_started for _q, _t, counts_not_started in rules):
         for t in townships:
