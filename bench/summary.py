@@ -26,7 +26,7 @@ def main(lines):
         }
     )
     header = ("page.persona", "county median", "p95", "province median", "p95", "ratio", "queries")
-    print("{:34} {:>13} {:>7} {:>15} {:>7} {:>6} {:>7}".format(*header))
+    print("{:48} {:>13} {:>7} {:>15} {:>7} {:>6} {:>7}".format(*header))
     for base in registry:
         if ("registry", f"{base}.median", "county") not in timed:
             continue
@@ -35,7 +35,7 @@ def main(lines):
             return timed.get(("registry", f"{base}.{stat}", scale), "-")
 
         print(
-            f"{base:34} {value('median', 'county'):>13} {value('p95', 'county'):>7} "
+            f"{base:48} {value('median', 'county'):>13} {value('p95', 'county'):>7} "
             f"{value('median', 'province'):>15} {value('p95', 'province'):>7} "
             f"{value('p95.ratio', None):>6} {value('queries', 'province'):>7}"
         )
