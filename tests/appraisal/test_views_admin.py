@@ -205,3 +205,15 @@ def test_township_queue_puts_what_waits_first(world, campaign, login):
     waiting = af.submitted(campaign, world.a1v2, secretary2)
     rows = list(login(world.tom).get(reverse("appraisal:township_queue")).context["page_obj"])
     assert rows[0].pk == waiting.pk and len(rows) == 2
+
+
+def test_approval_page_warns_above_the_five_star_cap(world, campaign, login):
+    kw = dict(secretary=world.vera, township_user=world.tom, county_admin=world.alice)
+    appraisal = af.drive(af.start(campaign, world.a1v1), S.PUBLICIZED, **kw)
+    assert appraisal.star_count == 5
+    page = login(world.leo).get(reverse("appraisal:approval"))
+    # One of the county's three villages is 33% > 10%.
+    assert page.context["warning"] and "10%" in page.context["warning"]
+    campaign.five_star_cap_percent = 50
+    campaign.save()
+    assert login(world.leo).get(reverse("appraisal:approval")).context["warning"] is None
