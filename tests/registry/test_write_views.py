@@ -408,3 +408,23 @@ def test_services_refuse_wrong_roles_and_other_townships(reg):
     assert not Village.objects.filter(name__in=["越权村", "越权"]).exists()
     village = services.village_create(user=w.tom, township=w.a1, code="950", name="本镇村")
     assert village.pk and village.township == w.a1
+
+
+@pytest.mark.django_db
+def test_delete_refused_by_the_service_scope_check_is_explained(reg, rf):
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from villages.views.common import object_delete
+
+    request = rf.post("/")
+    request.user = reg.w.tom
+    request.session = {}
+    request._messages = FallbackStorage(request)
+
+    def delete():
+        services.village_delete(user=reg.w.tom, village=reg.w.a2v1)  # not his township
+
+    response = object_delete(request, obj=reg.w.a2v1, delete=delete, success_url="/", cancel_url="/")
+    assert response.status_code == 403
+    assert "只能将其归属到本乡镇" in response.content.decode()
+    assert Village.objects.filter(pk=reg.w.a2v1.pk).exists()

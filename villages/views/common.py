@@ -80,6 +80,10 @@ def object_delete(request, *, obj, delete, success_url, cancel_url):
             context["dependents"] = summarize_dependents(error.protected_objects)
         except RestrictedError as error:
             context["dependents"] = summarize_dependents(error.restricted_objects)
+        except ValidationError as error:
+            # The service's own scope check refused (the view's should have already).
+            context["refusal"] = error.messages
+            return render(request, "villages/object_confirm_delete.html", context, status=403)
         else:
             messages.success(request, _("Deleted: %(object)s") % {"object": obj})
             return redirect(success_url)
