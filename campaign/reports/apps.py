@@ -2,7 +2,9 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from campaign.roles import COUNTY_ROLES
+from campaign.roles import COUNTY_ROLES, Role
+
+_READERS = (*COUNTY_ROLES, Role.CITY)
 
 
 class ReportsConfig(AppConfig):
@@ -10,9 +12,9 @@ class ReportsConfig(AppConfig):
     label = "reports"
     verbose_name = _("Reports and briefings")
     nav_items = [
-        (60, "reports:report_list", _("Progress reports"), COUNTY_ROLES),
-        (61, "reports:briefing_list", _("Briefings"), COUNTY_ROLES),
-        (62, "reports:document_list", _("Printed documents"), COUNTY_ROLES),
+        (60, "reports:report_list", _("Progress reports"), _READERS),
+        (61, "reports:briefing_list", _("Briefings"), _READERS),
+        (62, "reports:document_list", _("Printed documents"), _READERS),
     ]
 
     def ready(self):

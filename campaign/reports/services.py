@@ -90,6 +90,8 @@ def _check_editor(user, campaign):
 
 
 def _save_briefing(briefing):
+    if briefing.published and briefing.report_id is None:
+        raise ValidationError({"report": _("A published briefing needs its progress report.")})
     try:
         briefing.full_clean()
     except ValidationError as error:

@@ -179,3 +179,15 @@ def test_demo_seed_makes_one_report_and_one_published_briefing(
     assert briefing.published and briefing.report == ProgressReport.objects.get()
     assert briefing.status == Briefing.Status.DONE
     assert demo.seed(world.county_b) is None  # no campaign there
+
+
+@pytest.mark.django_db
+def test_removing_the_report_of_a_published_briefing_is_refused(campaign, world):
+    report, _ = services.report_take(campaign=campaign)
+    briefing = services.briefing_create(campaign=campaign, report=report, user=world.alice)
+    services.briefing_publish(briefing=briefing, user=world.alice)
+    with pytest.raises(ValidationError) as error:
+        services.briefing_update(briefing=briefing, user=world.alice, report=None)
+    assert "report" in error.value.message_dict
+    briefing.refresh_from_db()
+    assert briefing.report == report

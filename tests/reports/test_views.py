@@ -164,3 +164,22 @@ def test_list_query_counts_do_not_grow(campaign, world, login, django_assert_max
             assert client.get("/reports/briefings/").status_code == 200
         with django_assert_max_num_queries(12):
             assert client.get("/reports/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "persona,expected",
+    [("alice", ["a"]), ("leo", ["a"]), ("olga", ["a"]), ("carl", ["a", "b"]), ("bob", ["b"])],
+)
+def test_report_list_shows_exactly_the_reports_in_scope(campaign, world, login, persona, expected):
+    reports = {
+        "a": services.report_take(campaign=campaign, period="2026-10")[0],
+        "b": services.report_take(
+            campaign=f.CampaignFactory(county=world.county_b, year=2026), period="2026-10"
+        )[0],
+    }
+    visible = _listed(login(getattr(world, persona)), "/reports/", "report")
+    assert visible == sorted(reports[name].pk for name in expected)
+    hidden = [reports[name].pk for name in reports if name not in expected]
+    for pk in hidden:
+        assert login(getattr(world, persona)).get(f"/reports/{pk}/").status_code == 404
