@@ -123,3 +123,42 @@ def test_row_cap_stops_reading(tmp_path):
     book.save(path)
     with Workbook(str(path)) as workbook, pytest.raises(WorkbookError):
         list(workbook.rows(workbook.sheets[0], max_rows=10))
+
+
+def test_unusual_but_valid_sheet_xml_is_read(tmp_path):
+    """Prefixed tags, shared rich text with phonetics, other attribute orders, formulas, gaps."""
+    workbook = (
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheets><sheet name="村" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    )
+    rels = (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+    )
+    shared = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        "<si><t>乡镇代码</t></si>"
+        "<si><r><t>东</t></r><r><t>村</t></r><rPh><t>dong</t></rPh></si>"
+        '<si><t xml:space="preserve"> A&amp;B </t></si></sst>'
+    )
+    sheet = (
+        '<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
+        '<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c t="s" r="C1"><x:v>1</x:v></x:c></x:row>'
+        '<x:row r="3"><x:c r="A3" s="2"/><x:c r="B3"><x:f>1+1</x:f><x:v>2</x:v></x:c>'
+        '<x:c r="D3" t="s"><x:v>2</x:v></x:c><x:c r="E3" t="str"><x:v>公式文本</x:v></x:c>'
+        '<x:c r="F3" t="inlineStr"><x:is><x:t>内联</x:t></x:is></x:c></x:row>'
+        '</x:sheetData><x:mergeCells count="1"><x:mergeCell ref="A3:B3"/></x:mergeCells></x:worksheet>'
+    )
+    path = tmp_path / "odd.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/workbook.xml", workbook)
+        archive.writestr("xl/_rels/workbook.xml.rels", rels)
+        archive.writestr("xl/sharedStrings.xml", shared)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    with Workbook(str(path)) as book:
+        (only,) = book.sheets
+        rows = list(book.rows(only))
+    assert only.title == "村"
+    assert rows == [(1, ["乡镇代码", None, "东村"]), (3, [None, 2, None, "A&B", "公式文本", "内联"])]
+    assert only.merged == ["A3:B3"]

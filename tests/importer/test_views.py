@@ -343,3 +343,26 @@ def test_english_ui_gets_english_template_and_the_importer_reads_it(world, login
     upload(client, buffer.getvalue())
     job = ImportJob.objects.get()
     assert job.errors == [] and job.counts["villages"]["create"] == 1
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_import_home_query_count_does_not_grow(world, login, django_assert_max_num_queries, size):
+    for _ in range(size):
+        _job(world, world.alice)
+    client = login(world.alice)
+    with django_assert_max_num_queries(12):
+        response = client.get("/registry/import/")
+    assert response.status_code == 200
+    assert response.content.decode().count('data-testid="job-') == min(size, 25)
+
+
+@pytest.mark.parametrize("errors", [3, 300])
+def test_job_detail_query_count_does_not_grow(world, login, django_assert_max_num_queries, errors):
+    job = _job(world, world.alice, status=ImportJob.Status.INVALID)
+    job.errors = [{"sheet": "村", "row": i, "column": "村代码", "message": "坏"} for i in range(errors)]
+    job.error_count = errors
+    job.save()
+    client = login(world.alice)
+    with django_assert_max_num_queries(10):
+        response = client.get(f"/registry/import/{job.pk}/")
+    assert response.content.decode().count("<td>坏</td>") == min(errors, 100)

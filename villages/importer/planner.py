@@ -14,12 +14,12 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre, Position
+from villages.importer.bulk import insert_rows
 from villages.importer.schema import COLUMNS, KIND_ORDER, TOWNSHIP_KINDS, CellError, Kind, kind_for_title
 from villages.importer.schema import normalize_header as norm
 from villages.importer.xlsx import Workbook, WorkbookError, cell_text, column_letter, merged_rows
 from villages.models import Department, PartyOrganization, Township, Village
 
-BATCH = 2000
 PROGRESS_EVERY = 2000
 HEADER_SEARCH_ROWS = 5
 
@@ -57,6 +57,9 @@ class Plan:
         self.sheets_seen = []
         self._loaded = set()
         self.max_errors = getattr(settings, "IMPORT_MAX_REPORTED_ERRORS", 1000)
+        # Headers as the report names them, translated once (not once per row).
+        self.h = {kind: [str(c.header) for c in COLUMNS[kind]] for kind in Kind}
+        self.hn = {kind: {c.name: str(c.header) for c in COLUMNS[kind]} for kind in Kind}
 
     # --- reporting --------------------------------------------------------------------------
 
@@ -353,18 +356,19 @@ class Plan:
 
     def _duplicate(self, sheet, row, column, seen, key, label):
         if key in seen:
+            what = label() if callable(label) else label
             self.error(
                 sheet,
                 row,
                 column,
-                _("Duplicate: %(what)s already appears on row %(row)s.") % {"what": label, "row": seen[key]},
+                _("Duplicate: %(what)s already appears on row %(row)s.") % {"what": what, "row": seen[key]},
             )
             return True
         seen[key] = row
         return False
 
     def _township_ok(self, sheet, row, code, *, required=True):
-        column = str(COLUMNS[Kind.VILLAGES][0].header)
+        column = self.h[Kind.VILLAGES][0]
         if not code:
             if required:
                 self.error(sheet, row, column, _("This column is required."))
@@ -397,7 +401,7 @@ class Plan:
             self.error(
                 sheet,
                 row,
-                str(COLUMNS[Kind.VILLAGES][1].header),
+                self.h[Kind.VILLAGES][1],
                 _("Township “%(township)s” has no village with the code “%(code)s”.")
                 % {"township": township, "code": code},
             )
@@ -409,7 +413,7 @@ class Plan:
             self.error(
                 sheet,
                 row,
-                str(COLUMNS[Kind.DEPARTMENTS][0].header),
+                self.h[Kind.DEPARTMENTS][0],
                 _("County departments are outside your scope."),
             )
             return False
@@ -417,7 +421,7 @@ class Plan:
             self.error(
                 sheet,
                 row,
-                str(COLUMNS[Kind.DEPARTMENTS][0].header),
+                self.h[Kind.DEPARTMENTS][0],
                 _("There is no county department with the code “%(code)s”.") % {"code": code},
             )
             return False
@@ -426,7 +430,7 @@ class Plan:
     def _row_townships(self, sheet, row, values):
         seen = self.__dict__.setdefault("_seen_townships", {})
         code = values["code"]
-        if self._duplicate(sheet, row, str(COLUMNS[Kind.TOWNSHIPS][0].header), seen, code, code):
+        if self._duplicate(sheet, row, self.h[Kind.TOWNSHIPS][0], seen, code, code):
             return
         if code not in self.townships:
             self.new_townships.add(code)
@@ -435,7 +439,7 @@ class Plan:
     def _row_departments(self, sheet, row, values):
         seen = self.__dict__.setdefault("_seen_departments", {})
         code = values["code"]
-        if self._duplicate(sheet, row, str(COLUMNS[Kind.DEPARTMENTS][0].header), seen, code, code):
+        if self._duplicate(sheet, row, self.h[Kind.DEPARTMENTS][0], seen, code, code):
             return
         if code not in self.departments:
             self.new_departments.add(code)
@@ -447,14 +451,14 @@ class Plan:
         if not self._township_ok(sheet, row, township):
             return
         if self._duplicate(
-            sheet, row, str(COLUMNS[Kind.VILLAGES][1].header), seen, (township, code), f"{township}/{code}"
+            sheet, row, self.h[Kind.VILLAGES][1], seen, (township, code), f"{township}/{code}"
         ):
             return
         if values["population"] < values["households"] and values["population"] != 0:
             self.error(
                 sheet,
                 row,
-                str(COLUMNS[Kind.VILLAGES][6].header),
+                self.h[Kind.VILLAGES][6],
                 _("The population (%(population)s) is below the number of households (%(households)s).")
                 % values,
             )
@@ -465,7 +469,7 @@ class Plan:
 
     def _row_party_organizations(self, sheet, row, values):
         kind, t, v, d = values["kind"], values["township"], values["village"], values["department"]
-        columns = {c.name: str(c.header) for c in COLUMNS[Kind.PARTY_ORGANIZATIONS]}
+        columns = self.hn[Kind.PARTY_ORGANIZATIONS]
         label = PO(kind).label
 
         def refuse(column, message):
@@ -508,7 +512,7 @@ class Plan:
         self._classify(Kind.PARTY_ORGANIZATIONS, key, values, self.party_organizations)
 
     def _row_cadres(self, sheet, row, values):
-        columns = {c.name: str(c.header) for c in COLUMNS[Kind.CADRES]}
+        columns = self.hn[Kind.CADRES]
         t, v, d = values["township"], values["village"], values["department"]
         if v and not t:
             self.error(
@@ -549,7 +553,10 @@ class Plan:
             )
             return
         seen = self.__dict__.setdefault("_seen_cadres", {})
-        label = f"{values['name']} {values['birth_date']:%Y-%m-%d}"
+
+        def label():
+            return f"{values['name']} {values['birth_date']:%Y-%m-%d}"
+
         if self._duplicate(sheet, row, columns["name"], seen, key, label):
             return
         values["department_code"] = d
@@ -560,7 +567,7 @@ class Plan:
         self._classify(Kind.CADRES, key, values, self.cadres)
 
     def _row_positions(self, sheet, row, values):
-        columns = {c.name: str(c.header) for c in COLUMNS[Kind.POSITIONS]}
+        columns = self.hn[Kind.POSITIONS]
         kind, t, v = values["kind"], values["township"] or "", values["village"] or ""
         label = Position.Kind(kind).label
         if kind in VILLAGE_POSITION_KINDS and not (t and v):
@@ -598,7 +605,7 @@ class Plan:
             return
         key = (cadre_key, kind, t, v, values["start_date"])
         seen = self.__dict__.setdefault("_seen_positions", {})
-        if self._duplicate(sheet, row, columns["kind"], seen, key, f"{values['name']} · {label}"):
+        if self._duplicate(sheet, row, columns["kind"], seen, key, lambda: f"{values['name']} · {label}"):
             return
         values["cadre"] = cadre_key
         self.file_positions[key] = (sheet, row, end)
@@ -614,7 +621,7 @@ class Plan:
             ]
         if len(candidates) == 1 and candidates[0] not in self.ambiguous_cadres:
             return candidates[0]
-        column = str(COLUMNS[Kind.POSITIONS][0].header)
+        column = self.h[Kind.POSITIONS][0]
         if not candidates:
             self.error(
                 sheet,
@@ -652,7 +659,7 @@ class Plan:
                     self.error(
                         sheet,
                         row,
-                        str(COLUMNS[Kind.POSITIONS][7].header),
+                        self.h[Kind.POSITIONS][7],
                         _(
                             "Village %(village)s already has a sitting %(kind)s; "
                             "give the earlier one an end date."
@@ -679,29 +686,33 @@ class Plan:
             (Kind.TOWNSHIPS, Township, ("name", "population")),
             (Kind.DEPARTMENTS, Department, ("name", "is_agriculture_related")),
         ):
-            objs = [
-                model(county=county, code=key, **{f: v[f] for f in fields}) for key, v in self.creates[kind]
-            ]
-            model.objects.bulk_create(objs, batch_size=BATCH)
+            insert_rows(
+                model,
+                ("county_id", "code", *fields),
+                [(county.pk, key, *(v[f] for f in fields)) for key, v in self.creates[kind]],
+            )
             _bulk_update(
                 model, [model(pk=pk, **{f: v[f] for f in fields}) for pk, v in self.updates[kind]], fields
             )
-            step(len(objs) + len(self.updates[kind]))
+            step(len(self.creates[kind]) + len(self.updates[kind]))
         township_ids = dict(Township.objects.filter(county=county).values_list("code", "pk"))
         department_ids = dict(Department.objects.filter(county=county).values_list("code", "pk"))
 
         fields = FIELDS[Kind.VILLAGES]
-        objs = [
-            Village(township_id=township_ids[t], code=code, **{f: v[f] for f in fields})
-            for (t, code), v in self.creates[Kind.VILLAGES]
-        ]
-        Village.objects.bulk_create(objs, batch_size=BATCH)
+        insert_rows(
+            Village,
+            ("township_id", "code", *fields),
+            [
+                (township_ids[t], code, *(v[f] for f in fields))
+                for (t, code), v in self.creates[Kind.VILLAGES]
+            ],
+        )
         _bulk_update(
             Village,
             [Village(pk=pk, **{f: v[f] for f in fields}) for pk, v in self.updates[Kind.VILLAGES]],
             fields,
         )
-        step(len(objs))
+        step(len(self.creates[Kind.VILLAGES]) + len(self.updates[Kind.VILLAGES]))
         village_ids = {
             (t, code): pk
             for pk, t, code in Village.objects.filter(township__county=county).values_list(
@@ -718,39 +729,41 @@ class Plan:
         if not creates and not self.updates[Kind.PARTY_ORGANIZATIONS]:
             return
         county = self.county
-        # Township committees first: new village organizations hang under their township's committee.
+        fields = (
+            "county_id",
+            "kind",
+            "name",
+            "member_count",
+            "township_id",
+            "village_id",
+            "department_id",
+            "parent_id",
+        )
+
+        def row(v, parent_id=None):
+            t = township_ids[v["township"]] if v["township"] else None
+            village = village_ids[(v["township"], v["village_code"])] if v["village_code"] else None
+            department = department_ids[v["department"]] if v["department"] else None
+            return (county.pk, v["kind"], v["name"], v["member_count"], t, village, department, parent_id)
+
+        # Township committees first: new organizations of a township hang under its committee.
+        insert_rows(
+            PartyOrganization, fields, [row(v) for _key, v in creates if v["kind"] == PO.TOWNSHIP_COMMITTEE]
+        )
         committees = dict(
             PartyOrganization.objects.filter(county=county, kind=PO.TOWNSHIP_COMMITTEE).values_list(
                 "township_id", "pk"
             )
         )
-        objs = []
-        for _key, v in creates:
-            t = township_ids[v["township"]] if v["township"] else None
-            org = PartyOrganization(
-                county=county,
-                kind=v["kind"],
-                name=v["name"],
-                member_count=v["member_count"],
-                township_id=t,
-                village_id=village_ids[(v["township"], v["village_code"])] if v["village_code"] else None,
-                department_id=department_ids[v["department"]] if v["department"] else None,
-            )
-            if v["kind"] == PO.TOWNSHIP_COMMITTEE:
-                objs.append(org)
-                continue
-            org.parent_id = committees.get(t) if t else None
-            objs.append(org)
-        # Committees are written first (sorted above) so that their children can point to them.
-        new_committees = [o for o in objs if o.kind == PO.TOWNSHIP_COMMITTEE]
-        PartyOrganization.objects.bulk_create(new_committees, batch_size=BATCH)
-        for org in new_committees:
-            committees[org.township_id] = org.pk
-        others = [o for o in objs if o.kind != PO.TOWNSHIP_COMMITTEE]
-        for org in others:
-            if org.parent_id is None and org.township_id:
-                org.parent_id = committees.get(org.township_id)
-        PartyOrganization.objects.bulk_create(others, batch_size=BATCH)
+        insert_rows(
+            PartyOrganization,
+            fields,
+            [
+                row(v, committees.get(township_ids[v["township"]]) if v["township"] else None)
+                for _key, v in creates
+                if v["kind"] != PO.TOWNSHIP_COMMITTEE
+            ],
+        )
         updates = [
             PartyOrganization(
                 pk=pk,
@@ -767,20 +780,27 @@ class Plan:
         county = self.county
         ids = {key: pk for key, (pk, _values) in self.cadres.items()} if "cadres" in self._loaded else {}
         creates = self.creates[Kind.CADRES]
-        for start in range(0, len(creates), BATCH):
-            chunk = creates[start : start + BATCH]
-            objs = [_cadre(county, v, township_ids, village_ids, department_ids) for _key, v in chunk]
-            Cadre.objects.bulk_create(objs, batch_size=BATCH)
-            for (key, _v), obj in zip(chunk, objs, strict=True):
-                ids[key] = obj.pk
-            step(len(chunk))
-        fields = ["gender", "ethnicity", "education", "party_joined_on", "phone", "department_id"]
+        rows = [_cadre_row(county, v, township_ids, village_ids, department_ids) for _key, v in creates]
+        new_ids = insert_rows(Cadre, CADRE_FIELDS, rows, returning_ids=True)
+        for (key, _v), pk in zip(creates, new_ids, strict=True):
+            ids[key] = pk
+        step(len(creates))
         updates = []
         for pk, v in self.updates[Kind.CADRES]:
-            obj = _cadre(county, v, township_ids, village_ids, department_ids)
+            obj = Cadre(
+                **dict(
+                    zip(
+                        CADRE_FIELDS,
+                        _cadre_row(county, v, township_ids, village_ids, department_ids),
+                        strict=True,
+                    )
+                )
+            )
             obj.pk = pk
             updates.append(obj)
-        _bulk_update(Cadre, updates, fields)
+        _bulk_update(
+            Cadre, updates, ["gender", "ethnicity", "education", "party_joined_on", "phone", "department_id"]
+        )
         return ids
 
     def _apply_positions(self, cadre_ids, township_ids, village_ids, step):
@@ -791,41 +811,66 @@ class Plan:
             for pk, v in self.updates[Kind.POSITIONS]
         ]
         _bulk_update(Position, updates, ["sent_from", "end_date"])
-        county = self.county
+        county_id = self.county.pk
         creates = self.creates[Kind.POSITIONS]
-        for start in range(0, len(creates), BATCH):
-            chunk = creates[start : start + BATCH]
-            objs = [
-                Position(
-                    cadre_id=cadre_ids[v["cadre"]],
-                    kind=v["kind"],
-                    county=county,
-                    township_id=township_ids[v["township"]] if v["township"] else None,
-                    village_id=village_ids[(v["township"], v["village"])] if v["village"] else None,
-                    sent_from=v["sent_from"],
-                    start_date=v["start_date"],
-                    end_date=v["end_date"],
+        insert_rows(
+            Position,
+            (
+                "cadre_id",
+                "kind",
+                "county_id",
+                "township_id",
+                "village_id",
+                "sent_from",
+                "start_date",
+                "end_date",
+            ),
+            [
+                (
+                    cadre_ids[v["cadre"]],
+                    v["kind"],
+                    county_id,
+                    township_ids[v["township"]] if v["township"] else None,
+                    village_ids[(v["township"], v["village"])] if v["village"] else None,
+                    v["sent_from"],
+                    v["start_date"],
+                    v["end_date"],
                 )
-                for _key, v in chunk
-            ]
-            Position.objects.bulk_create(objs, batch_size=BATCH)
-            step(len(chunk))
+                for _key, v in creates
+            ],
+        )
+        step(len(creates))
 
 
-def _cadre(county, v, township_ids, village_ids, department_ids):
+CADRE_FIELDS = (
+    "county_id",
+    "township_id",
+    "village_id",
+    "department_id",
+    "name",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "education",
+    "party_joined_on",
+    "phone",
+)
+
+
+def _cadre_row(county, v, township_ids, village_ids, department_ids):
     t, village, d = v["township"], v["village"], v["department_code"]
-    return Cadre(
-        county=county,
-        township_id=township_ids[t] if t else None,
-        village_id=village_ids[(t, village)] if village else None,
-        department_id=department_ids[d] if d else None,
-        name=v["name"],
-        gender=v["gender"],
-        birth_date=v["birth_date"],
-        ethnicity=v["ethnicity"],
-        education=v["education"],
-        party_joined_on=v["party_joined_on"],
-        phone=v["phone"],
+    return (
+        county.pk,
+        township_ids[t] if t else None,
+        village_ids[(t, village)] if village else None,
+        department_ids[d] if d else None,
+        v["name"],
+        v["gender"],
+        v["birth_date"],
+        v["ethnicity"],
+        v["education"],
+        v["party_joined_on"],
+        v["phone"],
     )
 
 

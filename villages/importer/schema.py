@@ -5,6 +5,7 @@ canonical header, so the template follows the UI language and the importer
 accepts both.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from villages.importer.xlsx import cell_text, parse_bool, parse_date
 from villages.models import PartyOrganization, code_validator
 
 LANGUAGES = ("zh-hans", "en")
+_FAST = {"code": re.compile(code_validator.regex.pattern), "phone": re.compile(phone_validator.regex.pattern)}
 
 
 class Kind(models.TextChoices):
@@ -120,12 +122,13 @@ class Column:
             return value
         if len(text) > self.max_length:
             raise CellError(_("Use at most %(n)s characters.") % {"n": self.max_length})
+        if kind == "phone":
+            text = text.replace(" ", "")
+        # The validators' own regular expressions first: running a validator costs ~10 µs a cell.
+        if kind not in ("code", "phone") or _FAST[kind].fullmatch(text):
+            return text
         try:
-            if kind == "code":
-                code_validator(text)
-            elif kind == "phone":
-                text = text.replace(" ", "")
-                phone_validator(text)
+            (code_validator if kind == "code" else phone_validator)(text)
         except ValidationError as error:
             raise CellError(" ".join(error.messages)) from None
         return text

@@ -5,11 +5,20 @@ a redelivery after a worker crash (acks_late) is harmless.
 """
 
 from celery import shared_task
+from django.db import OperationalError
 
 from villages.importer import services
 from villages.importer.models import ImportJob
 
-TASK_OPTIONS = {"acks_late": True, "time_limit": 30 * 60, "soft_time_limit": 29 * 60}
+TASK_OPTIONS = {
+    "acks_late": True,
+    "time_limit": 30 * 60,
+    "soft_time_limit": 29 * 60,
+    # A lost database connection is worth another try; the job's status keeps the retry safe.
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "max_retries": 3,
+}
 
 
 @shared_task(**TASK_OPTIONS)

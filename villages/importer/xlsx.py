@@ -44,7 +44,12 @@ _ATTR_T_RE = re.compile(rb'\bt="(\w+)"')
 _V_RE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
 _T_RE = re.compile(rb"<(?:\w+:)?t(?:\s[^>]*)?>(.*?)</(?:\w+:)?t>", re.S)
 _TOKEN_RE = re.compile(
-    rb"<(?:\w+:)?(row)\b([^>]*)>"
+    # 1. The usual cell, as Excel, WPS and openpyxl write it: caught whole, no second look needed.
+    rb'<c r="([A-Z]+)\d+"(?: s="\d+")?(?: t="(s|n|inlineStr)")?(?: s="\d+")?>'
+    rb"(?:<v>([^<]*)</v>|<is><t>([^<]*)</t></is>)</c>"
+    # 2. A row opening.
+    rb"|<(?:\w+:)?(row)\b([^>]*)>"
+    # 3. Any other cell (formulas, rich text, prefixes, other attribute orders).
     rb"|<(?:\w+:)?c\b(?=(?:[^>]*?\br=\"([A-Z]+))?)([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)",
     re.S,
 )
@@ -201,7 +206,7 @@ class Workbook:
                     elif tag == "t" and not skip:
                         parts.append(element.text or "")
                     elif tag == "si":
-                        self._shared.append("".join(parts))
+                        self._shared.append(_text("".join(parts)))
                         parts = []
                         element.clear()
         return self._shared
@@ -264,31 +269,59 @@ class Workbook:
         number = None
         values = None
         position = 0
-        for is_row, row_attrs, letters, cell_attrs, content in _TOKEN_RE.findall(block):
-            if is_row:
+        cache = _column_cache
+        for token in _TOKEN_RE.findall(block):
+            letters, kind, raw, inline, is_row = token[:5]
+            if letters:
+                if values is None:
+                    continue
+                position = cache.get(letters)
+                if position is None:
+                    position = cache.setdefault(letters, column_index(letters.decode()))
+                if kind == b"s":
+                    try:
+                        value = shared[int(raw)]
+                    except (ValueError, IndexError):
+                        value = None
+                elif kind == b"inlineStr":
+                    value = _text(inline.decode())
+                elif raw:
+                    value = _number(raw)
+                else:
+                    value = None
+            elif is_row:
                 if values is not None:
                     yield number, values
-                number_match = _ROW_NUMBER_RE.search(row_attrs)
+                number_match = _ROW_NUMBER_RE.search(token[5])
                 number = int(number_match.group(1)) if number_match else last_row + 1
                 last_row = number
                 values = []
                 position = 0
                 continue
-            if values is None:
-                continue
-            if letters:
-                position = _column_cache.get(letters)
-                if position is None:
-                    position = _column_cache.setdefault(letters, column_index(letters.decode()))
-            if content:
-                value = _cell_value(cell_attrs, content, shared)
-                if value is not None:
-                    if len(values) < position:
-                        values.extend([None] * (position - len(values)))
-                    values.append(value)
+            else:
+                if values is None:
+                    continue
+                letters, cell_attrs, content = token[6:]
+                if letters:
+                    position = cache.get(letters)
+                    if position is None:
+                        position = cache.setdefault(letters, column_index(letters.decode()))
+                value = _cell_value(cell_attrs, content, shared) if content else None
+            if value is not None:
+                if len(values) < position:
+                    values.extend([None] * (position - len(values)))
+                values.append(value)
             position += 1
         if values is not None:
             yield number, values
+
+
+def _number(raw):
+    try:
+        number = float(raw)
+    except ValueError:
+        return _text(raw.decode())
+    return int(number) if number.is_integer() and abs(number) < 1e15 else number
 
 
 def _cell_value(attrs, content, shared):
@@ -298,7 +331,7 @@ def _cell_value(attrs, content, shared):
         kind = b"n"
     if kind == b"s" and content.startswith(b"<v>") and content.endswith(b"</v>"):
         try:
-            return _text(shared[int(content[3:-4])])
+            return shared[int(content[3:-4])]
         except (ValueError, IndexError):
             return None
     if kind == b"inlineStr":
@@ -311,7 +344,7 @@ def _cell_value(attrs, content, shared):
     raw = match.group(1)
     if kind == b"s":
         try:
-            return _text(shared[int(raw)])
+            return shared[int(raw)]
         except (ValueError, IndexError):
             return None
     if kind in (b"str", b"d"):
