@@ -410,8 +410,26 @@ def cell_text(value):
     return text
 
 
+_date_cache = {}
+
+
 def parse_date(value):
-    """A date from a date cell, an Excel serial number or common written forms; ``ValueError`` if not."""
+    """A date from a date cell, an Excel serial number or common written forms; ``ValueError`` if not.
+
+    Results are cached: birth and start dates repeat a lot in a registry, and one
+    shared ``date`` object per distinct value keeps a 300,000-row plan small.
+    """
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        cached = _date_cache.get(value)
+        if cached is None:
+            cached = _parse_date(value)
+            if len(_date_cache) < 100_000:
+                _date_cache[value] = cached
+        return cached
+    return _parse_date(value)
+
+
+def _parse_date(value):
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
