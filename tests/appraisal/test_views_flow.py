@@ -177,3 +177,21 @@ def test_batch_report_notice_objection_and_approval_pages(world, campaign, login
     page = leader.get(reverse("appraisal:approval"))
     assert [a.pk for b in page.context["batches"] for a in b["appraisals"]] == [one.pk]
     assert login(world.alice).post(reverse("appraisal:approve"), {"appraisal": [one.pk]}).status_code == 403
+
+
+def test_evidence_is_not_reachable_by_a_plain_url(world, campaign, login, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    appraisal = af.start(campaign, world.a1v1)
+    first = af.indicators(appraisal)[0]
+    client = login(world.vera)
+    client.post(
+        reverse("appraisal:self_report", args=[appraisal.pk]),
+        {"action": "save", f"file_{first.id}": SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n....")},
+    )
+    item = Evidence.objects.get()
+    assert client.get(f"{settings.MEDIA_URL}{item.file.name}").status_code == 404
+    assert client.get(f"/static/{item.file.name}").status_code == 404
+    # Removing it (draft only) deletes the row, and the file once committed.
+    client.post(reverse("appraisal:evidence_delete", args=[item.pk]))
+    assert not Evidence.objects.exists()
+    assert AppraisalEvent.objects.filter(appraisal=appraisal, action="evidence_removed").exists()
