@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Position
 from villages.filters import RegistryFilterSet, YesNoFilter, _townships
+from villages.selectors import counties_for
 
 
 class CadreFilter(RegistryFilterSet):
@@ -27,7 +28,12 @@ class CadreFilter(RegistryFilterSet):
         self.form.fields["q"].widget.attrs["placeholder"] = _("Name")
 
     def holding(self, queryset, name, value):
-        held = Position.objects.filter(kind=value, end_date__isnull=True).values("cadre_id")
+        # The cadres are already scoped; narrowing the positions to the user's counties
+        # too (a position's county is its cadre's) keeps PostgreSQL from hashing every
+        # sitting position of the province: 34 ms -> 1 ms for one county at province scale.
+        held = Position.objects.filter(
+            kind=value, end_date__isnull=True, county__in=counties_for(self.request.user).values("id")
+        ).values("cadre_id")
         return queryset.filter(id__in=held)
 
 
