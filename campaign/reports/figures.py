@@ -168,11 +168,12 @@ def _build(campaign, now, today, previous):
         behind = Q()
         for condition, _test, _ns in rules:
             behind |= condition
+        # Names only (no model instances): the subject is the village, else department, else township.
         late_names = [
-            str(a.subject)
-            for a in appraisals.filter(behind)
-            .select_related("village", "township", "department")
-            .order_by(F("township_id").asc(nulls_last=True), "id")[:NAME_LIMIT]
+            village or department or township
+            for village, department, township in appraisals.filter(behind)
+            .order_by(F("township_id").asc(nulls_last=True), "id")
+            .values_list("village__name", "department__name", "township__name")[:NAME_LIMIT]
         ]
     if any(counts_not_started for _q, _t, counts_not_started in rules):
         for t in townships:
@@ -209,10 +210,14 @@ def _build(campaign, now, today, previous):
         named_this_round=Count("id", filter=Q(campaign=campaign)),
     )
     expiring = [
-        {"subject": str(t.subject), "valid_until": t.valid_until.isoformat(), "stars": t.star_count}
-        for t in county_titles.expiring_within(today, EXPIRY_WINDOW_DAYS)
-        .select_related("village", "township", "department")
-        .order_by("valid_until", "id")[:NAME_LIMIT]
+        {"subject": village or department or township, "valid_until": until.isoformat(), "stars": stars}
+        for village, department, township, until, stars in county_titles.expiring_within(
+            today, EXPIRY_WINDOW_DAYS
+        )
+        .order_by("valid_until", "id")
+        .values_list("village__name", "department__name", "township__name", "valid_until", "star_count")[
+            :NAME_LIMIT
+        ]
     ]
 
     rankings = _rankings(campaign)

@@ -89,3 +89,15 @@ def test_rendering_again_replaces_the_file_and_leaves_no_temporary_file(campaign
     assert path.read_bytes() != first
     assert pdf.stale_temp_files(briefing.pdf) == []
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+
+
+@pytest.mark.django_db
+def test_body_text_follows_the_28_by_22_grid(campaign, poppler):
+    sentence = "各乡镇党委认真落实县委部署把三级联创作为抓基层打基础的重要抓手坚持以创建促规范以规范促提升"
+    text = sentence * 40  # one long paragraph: no widow or orphan moves a line
+    path = _render(services.briefing_create(campaign=campaign, problems=text))
+
+    page = poppler.page_text(path, 2)  # a page of body text only
+    lines = [line.strip() for line in page.splitlines() if line.strip() and "—" not in line]
+    assert len(lines) == 22
+    assert max(len(line) for line in lines) == 28
