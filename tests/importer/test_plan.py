@@ -294,3 +294,36 @@ def test_command_reports_bad_rows_and_bad_files(world, write_xlsx, tmp_path, cap
         call_command("import_registry", str(empty), "--county", "A")
     with pytest.raises(CommandError, match="Several counties"):
         call_command("import_registry", path)
+
+
+def test_columns_left_out_keep_the_registry_values(world, write_xlsx):
+    world.a1v1.households, world.a1v1.population, world.a1v1.is_poverty_key = 321, 1234, True
+    world.a1v1.save()
+    sheets = {"村": [["乡镇代码", "村代码", "村名称"], ["01", "001", "东村新名"]]}
+    plan = run(world, write_xlsx, sheets)
+    assert plan.errors == [] and plan.counts["villages"]["update"] == 1
+    village = Village.objects.get(pk=world.a1v1.pk)
+    assert (village.name, village.households, village.population, village.is_poverty_key) == (
+        "东村新名",
+        321,
+        1234,
+        True,
+    )
+
+
+def test_cadre_update_keeps_department_when_column_is_absent(world, write_xlsx):
+    cadre = f.CadreFactory(village=world.a1v1, name="孙八", department=world.ad1, phone="13800000001")
+    sheets = {
+        "干部": [
+            ["姓名", "性别", "出生日期", "乡镇代码", "村代码", "联系电话"],
+            ["孙八", "男", cadre.birth_date, "01", "001", "13900000002"],
+        ]
+    }
+    plan = run(world, write_xlsx, sheets)
+    assert plan.errors == [] and plan.counts["cadres"]["update"] == 1
+    cadre.refresh_from_db()
+    assert (cadre.phone, cadre.department, cadre.party_joined_on) == (
+        "13900000002",
+        world.ad1,
+        datetime.date(2005, 7, 1),
+    )

@@ -366,3 +366,13 @@ def test_job_detail_query_count_does_not_grow(world, login, django_assert_max_nu
     with django_assert_max_num_queries(10):
         response = client.get(f"/registry/import/{job.pk}/")
     assert response.content.decode().count("<td>坏</td>") == min(errors, 100)
+
+
+@pytest.mark.parametrize(
+    ("persona", "can_import"), [("alice", True), ("tom", True), ("leo", False), ("carl", False)]
+)
+def test_registry_lists_offer_export_and_import_by_role(world, login, persona, can_import):
+    page = login(getattr(world, persona)).get("/registry/villages/?q=村").content.decode()
+    assert 'data-testid="export-villages"' in page
+    assert "/registry/import/export/villages.xlsx?q=" in page
+    assert ('data-testid="import-villages"' in page) == can_import

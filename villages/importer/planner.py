@@ -69,6 +69,7 @@ class Plan:
         self.updates = defaultdict(list)  # kind → [(pk, values)]
         self.sheets_seen = []
         self._loaded = set()
+        self._absent = set()
         self.max_errors = getattr(settings, "IMPORT_MAX_REPORTED_ERRORS", 1000)
         # Headers as the report names them, translated once (not once per row).
         self.h = {kind: [str(c.header) for c in COLUMNS[kind]] for kind in Kind}
@@ -201,6 +202,7 @@ class Plan:
         self._load(kind)
         handler = getattr(self, f"_row_{kind.value}")
         layout = [(column, positions.get(column.name)) for column in columns]
+        self._absent = {column.name for column in columns if column.name not in positions}
         choice_maps = {c.name: c.choice_labels() for c in columns if c.type == "choice"}
         helps = _help_texts(columns)
         examples = _example_values(columns, choice_maps)
@@ -356,8 +358,14 @@ class Plan:
     def _classify(self, kind, key, values, existing):
         """Count the row and remember what to write; ``existing`` maps key → (pk, current values)."""
         fields = FIELDS[kind]
-        new = tuple(values[f] for f in fields)
         current = existing.get(key)
+        if current is not None and self._absent:
+            # A column left out of the sheet keeps what the registry has: a file of names
+            # only must not reset the households to 0.
+            for index, name in enumerate(fields):
+                if name in self._absent:
+                    values[name] = current[1][index]
+        new = tuple(values[f] for f in fields)
         if current is None:
             self.counts[kind.value]["create"] += 1
             self.creates[kind].append((key, RECORDS[kind](**values)))
@@ -803,6 +811,9 @@ class Plan:
         step(len(creates))
         updates = []
         for pk, v in self.updates[Kind.CADRES]:
+            # A village cadre's department is a plain value (kept from the registry if the column is
+            # absent); without a village it is part of the cadre's identity and cannot change here.
+            v = v._replace(department_code=v.department if v.village else v.department_code)
             obj = Cadre(
                 **dict(
                     zip(
