@@ -24,7 +24,10 @@ def _campaign(request):
     campaign_id = request.GET.get("campaign")
     campaigns = selectors.campaigns_for(request.user)
     if campaign_id and campaign_id.isdigit():
-        return campaigns.filter(pk=campaign_id).first()
+        chosen = campaigns.filter(pk=campaign_id).first()
+        if chosen is not None:
+            return chosen
+    # No choice, or one outside the user's scope: the current campaign.
     return selectors.current_campaign(request.user)
 
 

@@ -50,7 +50,12 @@ def appraisal_list(request):
             "tracks": Track.choices,
             "statuses": S.choices,
             "townships": selectors.townships_in_scope(request.user),
-            "query_string": "&".join(f"{k}={v}" for k, v in filters.items()),
+            "campaigns": selectors.campaigns_for(request.user)
+            .select_related("county")
+            .order_by("-year", "county__code"),
+            "query_string": "&".join(
+                f"{k}={v}" for k, v in {**filters, "campaign": campaign.pk if campaign else ""}.items() if v
+            ),
         },
     )
 

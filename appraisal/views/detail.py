@@ -120,6 +120,8 @@ def appraisal_mine(request):
         Track.TOWNSHIP: request.user.township,
         Track.DEPARTMENT: request.user.department,
     }[track]
+    # Opening one's own appraisal creates the draft: idempotent (one per subject and campaign, a
+    # database constraint), so a GET that writes is harmless here and saves a useless "start" button.
     try:
         appraisal = services.appraisal_start(
             campaign=campaign, track=track, subject=subject, user=request.user

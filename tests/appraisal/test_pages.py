@@ -116,3 +116,17 @@ def test_village_secretary_without_a_campaign_sees_why(world, login):
     response = login(world.vera).get("/", follow=True)
     assert response.status_code == 200
     assert "no_campaign" in response.templates[0].name
+
+
+def test_city_viewer_picks_each_county_campaign(world, busy, login, campaign, campaign_b):
+    client = login(world.carl)
+    shown_b = client.get(reverse("appraisal:appraisal_list") + f"?campaign={campaign_b.pk}").context[
+        "page_obj"
+    ]
+    assert {a.pk for a in shown_b} == {busy["other"].pk}
+    shown_a = client.get(reverse("appraisal:appraisal_list") + f"?campaign={campaign.pk}").context["page_obj"]
+    assert busy["other"].pk not in {a.pk for a in shown_a} and len(shown_a) == 4
+    # Another county's campaign id falls back to the administrator's own current campaign.
+    alice = login(world.alice).get(reverse("appraisal:appraisal_list") + f"?campaign={campaign_b.pk}")
+    assert alice.context["campaign"] == campaign
+    assert busy["other"].pk not in {a.pk for a in alice.context["page_obj"]}
