@@ -14,7 +14,7 @@ class SteeringConfig(AppConfig):
     # (order, url name, label, roles): see campaign/context_processors.py.
     nav_items = [
         (5, "steering:dashboard", _("Dashboard"), (*COUNTY, Role.TOWNSHIP, Role.DEPARTMENT, Role.CITY)),
-        (55, "steering:classification", _("Classification"), (*COUNTY, Role.TOWNSHIP)),
+        (55, "steering:classification", _("Classification for guidance"), (*COUNTY, Role.TOWNSHIP)),
         (56, "steering:ranking", _("Township ranking"), (*COUNTY, Role.CITY)),
         (60, "steering:notice_list", _("Supervision notices"), (*COUNTY, Role.TOWNSHIP, Role.DEPARTMENT)),
     ]

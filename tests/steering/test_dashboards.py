@@ -184,3 +184,29 @@ def test_dashboards_run_a_fixed_number_of_queries(world, county_data, login, dja
         client = login(user)
         with django_assert_max_num_queries(limits[user]):
             assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_lists_run_a_fixed_number_of_queries(world, county_data, login, django_assert_max_num_queries):
+    from campaign.steering import ranking
+
+    # A lagging village from the start: its "what pulled it down" costs the same queries at any size.
+    sf.appraisal(county_data, f.VillageFactory(township=world.a1, code="009"), final=60)
+    ranking.ranking_compute(campaign=county_data, user=world.alice)
+    urls = [
+        f"/steering/appraisals/?campaign={county_data.pk}",
+        "/steering/titles/",
+        f"/steering/classification/?campaign={county_data.pk}",
+        f"/steering/ranking/?campaign={county_data.pk}",
+    ]
+    client = login(world.alice)
+    counts = {}
+    for url in urls:
+        with django_assert_max_num_queries(14) as captured:
+            assert client.get(url).status_code == 200
+        counts[url] = len(captured.captured_queries)
+    grow(world, county_data, 12)
+    ranking.ranking_compute(campaign=county_data, user=world.alice)
+    for url in urls:
+        with django_assert_max_num_queries(counts[url]):
+            assert client.get(url).status_code == 200, url
