@@ -376,3 +376,14 @@ def test_registry_lists_offer_export_and_import_by_role(world, login, persona, c
     assert 'data-testid="export-villages"' in page
     assert "/registry/import/export/villages.xlsx?q=" in page
     assert ('data-testid="import-villages"' in page) == can_import
+
+
+def test_problems_download_lists_every_reported_row_in_scope(world, login):
+    job = _job(world, world.alice, status=ImportJob.Status.INVALID)
+    job.errors = [{"sheet": "村", "row": 7, "column": "村代码", "message": "重复"}]
+    job.error_count = 1
+    job.save()
+    assert login(world.bob).get(f"/registry/import/{job.pk}/problems.xlsx").status_code == 404
+    response = login(world.alice).get(f"/registry/import/{job.pk}/problems.xlsx")
+    rows = list(load_workbook(io.BytesIO(body(response)), read_only=True).active.values)
+    assert rows == [("工作表", "行", "列", "问题"), ("村", 7, "村代码", "重复")]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.import_detail, name="detail"),
     path("<int:pk>/progress/", views.import_progress, name="progress"),
     path("<int:pk>/confirm/", views.import_confirm, name="confirm"),
+    path("<int:pk>/problems.xlsx", views.import_errors_download, name="errors"),
     path("template/<slug:kind>.xlsx", views.template_download, name="template"),
     path("export/<slug:kind>.xlsx", views.export_download, name="export"),
 ]

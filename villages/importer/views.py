@@ -19,7 +19,7 @@ from villages.importer import exports, selectors, services
 from villages.importer.forms import ImportForm
 from villages.importer.models import ImportJob
 from villages.importer.schema import Kind, sheet_title
-from villages.importer.xlsx import XLSX_CONTENT_TYPE
+from villages.importer.xlsx import XLSX_CONTENT_TYPE, write_workbook
 
 IMPORT_ROLES = (Role.COUNTY_ADMIN, Role.TOWNSHIP)
 # Room for the multipart envelope around the file itself.
@@ -132,6 +132,17 @@ def import_confirm(request, pk):
     elif job.status != ImportJob.Status.APPLYING:
         messages.error(request, job.message or _("Nothing was imported."))
     return redirect("importer:detail", pk=job.pk)
+
+
+@role_required(*IMPORT_ROLES)
+def import_errors_download(request, pk):
+    """The bad rows of a job as a workbook, to fix the file beside it."""
+    job = _job(request, pk)
+    headers = [_("Sheet"), _("Row"), _("Column"), _("Problem")]
+    rows = ([e["sheet"], e["row"], e["column"], e["message"]] for e in job.errors)
+    handle = write_workbook([(_("Problems"), headers, rows)])
+    name = f"{_('problems')}-{job.pk}.xlsx"
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
 
 
 def _kind(kind):
