@@ -139,3 +139,23 @@ def browser_login(browser_page, live_server):
         return page
 
     return _login
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _end_stray_database_sessions(django_db_setup, django_db_blocker):
+    """Close sessions that threads (live server, worker processes) left open on the test database.
+
+    Otherwise PostgreSQL refuses to drop the test database at the end of the run.
+    """
+    yield
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        connections.close_all()
