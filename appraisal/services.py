@@ -44,6 +44,8 @@ Tier = Score.Tier
 Action = AppraisalEvent.Action
 
 COUNTY_CHECKERS = (Role.COUNTY_ADMIN, Role.COUNTY_REVIEWER)
+# Surveys and ratings feed the county's re-check; once it has scored, the result stands.
+SATISFACTION_OPEN = (Status.DRAFT, Status.SUBMITTED, Status.TOWNSHIP_CHECKED, Status.RECHECK_REQUESTED)
 SUBJECT_ROLE = {Track.VILLAGE: Role.VILLAGE, Track.TOWNSHIP: Role.TOWNSHIP, Track.DEPARTMENT: Role.DEPARTMENT}
 EVIDENCE_EXTENSIONS = {
     ".pdf": "application/pdf",
@@ -628,7 +630,7 @@ def survey_record(
         _require_role(user, Role.COUNTY_ADMIN)
     _require_scope(user, appraisal)
     appraisal = Appraisal.objects.select_for_update().select_related("rubric").get(pk=appraisal.pk)
-    if appraisal.is_final or appraisal.status == Status.PUBLICIZED:
+    if appraisal.status not in SATISFACTION_OPEN:
         raise AppraisalChanged()
     counts = dict(
         satisfied=satisfied,
@@ -686,7 +688,7 @@ def rating_record(*, campaign, department, user, grade, comment="", today=None):
         .filter(campaign=campaign, track=Track.DEPARTMENT, department=department)
         .first()
     )
-    if appraisal is not None and not appraisal.is_final:
+    if appraisal is not None and appraisal.status in SATISFACTION_OPEN:
         appraisal.satisfaction_rate = _department_rate(campaign, department)
         appraisal.save(update_fields=["satisfaction_rate", "updated_at"])
         _recompute(appraisal)

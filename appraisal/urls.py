@@ -8,6 +8,7 @@ urlpatterns = [
     path("list/", county.appraisal_list, name="appraisal_list"),
     path("<int:pk>/", detail.appraisal_detail, name="appraisal_detail"),
     path("<int:pk>/self-report/", detail.self_report, name="self_report"),
+    path("<int:pk>/self-report/preview/", detail.self_report_preview, name="self_report_preview"),
     path("<int:pk>/survey/", detail.survey_record, name="survey_record"),
     path("<int:pk>/check/", checks.check, name="check"),
     path("<int:pk>/return/", checks.return_for_revision, name="return"),

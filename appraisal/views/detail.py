@@ -45,7 +45,7 @@ def actions_for(user, appraisal):
             actions |= {"county_recheck", "return"}
     elif county_checker and status == S.SUBMITTED:
         actions |= {"county_recheck", "return"}
-    if not appraisal.is_final and status != S.PUBLICIZED:
+    if status in services.SATISFACTION_OPEN:
         if (track == Track.VILLAGE and role == Role.TOWNSHIP) or (
             role == Role.COUNTY_ADMIN and track != Track.DEPARTMENT
         ):
@@ -237,6 +237,38 @@ def self_report(request, pk):
         },
         status=400 if errors else 200,
     )
+
+
+@login_required
+@require_POST
+def self_report_preview(request, pk):
+    """htmx: the stars the typed (not yet saved) self-scores would earn; nothing is written."""
+    appraisal = get_in_scope(selectors.appraisals_for(request.user), pk=pk)
+    if "edit" not in actions_for(request.user, appraisal):
+        raise PermissionDenied
+    structure = selectors.rubric_structure(appraisal.rubric)
+    points = {}
+    for star in structure:
+        for indicator in star.indicators.all():
+            try:
+                value = services.parse_points(request.POST.get(f"score_{indicator.id}"))
+            except ValidationError:
+                continue
+            if value is not None and 0 <= value <= indicator.max_points:
+                points[indicator.id] = value
+    rubric = appraisal.rubric
+    preview = services.eligibility_preview(appraisal)
+    preview["result"] = scoring.compute(
+        structure,
+        points,
+        threshold=rubric.star_threshold,
+        satisfaction=appraisal.satisfaction_rate,
+        floor=rubric.satisfaction_floor,
+        cap_stars=rubric.satisfaction_cap_stars,
+    )
+    preview["missing_scores"] = [i for star in preview["result"].stars for i in star.missing]
+    preview["complete"] = not preview["missing_scores"] and not preview["missing_evidence"]
+    return render(request, "appraisal/_preview.html", {"preview": preview, "appraisal": appraisal})
 
 
 @login_required

@@ -4,6 +4,7 @@ publicizes, the notice ends, the leader approves, and the title appears with its
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from appraisal.models import Appraisal, PublicNotice
 from appraisal.services import add_years
@@ -47,6 +48,8 @@ def test_main_journey(people, browser_login, live_server):
         field = inputs.nth(i)
         field.fill(field.get_attribute("max"))
     page.fill("#self_report", "班子团结，各项工作扎实推进。")
+    # The preview follows the typed scores (htmx) before anything is saved.
+    expect(page.get_by_test_id("preview")).to_contain_text("可得 5 星")
     page.get_by_role("button", name="保存并上报").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("status").inner_text() == "已上报"

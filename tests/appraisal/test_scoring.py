@@ -246,3 +246,19 @@ def test_scores_in_the_database_stay_in_range(world, campaign):
             max_points=5,
             updated_by=world.vera,
         )
+
+
+def test_no_survey_after_the_county_has_scored(world, campaign):
+    kw = dict(secretary=world.vera, township_user=world.tom, county_admin=world.alice)
+    appraisal = af.drive(af.start(campaign, world.a1v1), S.RECHECKED, **kw)
+    with pytest.raises(services.AppraisalChanged):
+        services.survey_record(
+            appraisal=appraisal,
+            user=world.tom,
+            surveyed_on=datetime.date(2026, 6, 1),
+            satisfied=1,
+            fairly_satisfied=0,
+            basically_satisfied=0,
+            dissatisfied=9,
+        )
+    assert af.reload(appraisal).star_count == 5

@@ -195,3 +195,14 @@ def test_evidence_is_not_reachable_by_a_plain_url(world, campaign, login, settin
     client.post(reverse("appraisal:evidence_delete", args=[item.pk]))
     assert not Evidence.objects.exists()
     assert AppraisalEvent.objects.filter(appraisal=appraisal, action="evidence_removed").exists()
+
+
+def test_preview_of_typed_scores_writes_nothing(world, campaign, login):
+    appraisal = af.start(campaign, world.a1v1)
+    url = reverse("appraisal:self_report_preview", args=[appraisal.pk])
+    data = {k: v for k, v in _post_scores(appraisal).items() if k.startswith("score_")}
+    response = login(world.vera).post(url, data)
+    assert response.context["preview"]["result"].star_count == 5 and response.context["preview"]["complete"]
+    assert not Score.objects.exists()
+    assert login(world.tom).post(url, data).status_code == 403
+    assert login(world.bob).post(url, data).status_code == 404
