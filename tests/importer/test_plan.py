@@ -327,3 +327,14 @@ def test_cadre_update_keeps_department_when_column_is_absent(world, write_xlsx):
         world.ad1,
         datetime.date(2005, 7, 1),
     )
+
+
+def test_command_reports_a_database_refusal_and_writes_nothing(world, write_xlsx, monkeypatch):
+    def boom(self, *args, **kwargs):
+        raise IntegrityError("simulated")
+
+    monkeypatch.setattr(Plan, "_apply_positions", boom)
+    path = write_xlsx(kind_sheet(Kind.TOWNSHIPS, ["08", "新镇", 0]))
+    with pytest.raises(CommandError, match="数据库拒绝"):
+        call_command("import_registry", path, "--county", "A")
+    assert not Township.objects.filter(code="08").exists()

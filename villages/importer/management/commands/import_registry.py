@@ -1,6 +1,7 @@
 """python manage.py import_registry FILE.xlsx [--county CODE] [--dry-run]"""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from villages.importer import services
@@ -35,6 +36,12 @@ class Command(BaseCommand):
             plan = services.registry_import(path=file, county=county_obj, dry_run=dry_run)
         except WorkbookError as error:
             raise CommandError(str(error)) from None
+        except DatabaseError as error:
+            # Checked rows can still collide with a concurrent change; the transaction wrote nothing.
+            raise CommandError(
+                _("Nothing was applied: the database refused a row (%(error)s).")
+                % {"error": str(error)[:300]}
+            ) from None
         for kind in Kind:
             counts = plan.counts[kind.value]
             if any(counts.values()):
