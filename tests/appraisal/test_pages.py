@@ -130,3 +130,14 @@ def test_city_viewer_picks_each_county_campaign(world, busy, login, campaign, ca
     alice = login(world.alice).get(reverse("appraisal:appraisal_list") + f"?campaign={campaign_b.pk}")
     assert alice.context["campaign"] == campaign
     assert busy["other"].pk not in {a.pk for a in alice.context["page_obj"]}
+
+
+def test_pages_in_english(world, busy, login, settings):
+    client = login(world.vera)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("appraisal:appraisal_detail", args=[busy["publicized"].pk])).content.decode()
+    assert "History" in page and "under public notice" in page
+    client = login(world.tom)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("appraisal:township_queue")).content.decode()
+    assert "Work queue" in page and "待办" not in page
