@@ -14,7 +14,7 @@ from django.utils import timezone
 from campaign.models import Campaign, User
 from campaign.roles import Role
 from campaign.steering import ranking, services
-from campaign.steering.models import SteeringSettings, SupervisionNotice, TownshipRanking
+from campaign.steering.models import SteeringSettings, SupervisionNotice
 
 NOTICES = [
     ("软弱涣散村党组织整顿推进情况", ["排查摸底并建立问题台账", "制定“一村一策”整顿方案", "报送整顿进展"]),
@@ -87,39 +87,26 @@ def seed_notices(county, admin, today):
     return made
 
 
-def _synthetic_previous_ranking(previous, current_rows):
-    """Rank a year that has no appraisal results, so that the two-years rule shows in the demo.
+MIN_RANKED = 3
 
-    The township last in the current ranking is put last the year before as well.
+
+def _synthetic_scores(campaign, last=None):
+    """Deterministic scores for a demo year whose appraisal results are too thin to rank.
+
+    ``last``: a township put last, so that the two-years rule shows in the demo.
     """
     from villages.models import Township
 
-    rng = random.Random(previous.year)
-    townships = list(Township.objects.filter(county_id=previous.county_id).order_by("code"))
-    last = max(current_rows, key=lambda r: (r.rank, r.township_id)).township_id if current_rows else None
-    scores = {}
-    for t in townships:
-        scores[t.id] = Decimal(rng.randint(7600, 9500)) / 100
-    if last is not None:
-        scores[last] = Decimal("70.50")
-    ordered = sorted(scores.items(), key=lambda kv: -kv[1])
-    bottom = {tid for tid, _s in ordered[-2:]}
-    TownshipRanking.objects.filter(campaign=previous).delete()
-    TownshipRanking.objects.bulk_create(
-        [
-            TownshipRanking(
-                campaign=previous,
-                township_id=tid,
-                own_score=score,
-                villages_mean=score,
-                village_count=0,
-                score=score,
-                rank=1 + sum(1 for _t, s in ordered if s > score),
-                bottom_two=tid in bottom,
-            )
-            for tid, score in ordered
-        ]
-    )
+    rng = random.Random(campaign.year)
+    computed = {}
+    for t in Township.objects.filter(county_id=campaign.county_id).order_by("code"):
+        own = Decimal(rng.randint(7600, 9600)) / 100
+        mean = Decimal(rng.randint(7400, 9400)) / 100
+        score = ((own + mean) / 2).quantize(Decimal("0.01"))
+        computed[t.id] = (own, mean, 0, score)
+    if last is not None and last in computed:
+        computed[last] = (Decimal("71.00"), Decimal("70.00"), 0, Decimal("70.50"))
+    return computed
 
 
 def seed(county):
@@ -133,20 +120,21 @@ def seed(county):
     if not campaigns:
         return
     current = campaigns[0]
-    for campaign in campaigns:
-        SteeringSettings.objects.get_or_create(campaign=campaign)
     previous = campaigns[1] if len(campaigns) > 1 else None
     if previous is None:
         previous, _created = Campaign.objects.get_or_create(
             county=county, year=current.year - 1, defaults={"name": f"{current.year - 1}年度三级联创"}
         )
-        SteeringSettings.objects.get_or_create(campaign=previous)
-    from appraisal.models import Appraisal
-
-    rows = ranking.ranking_compute(campaign=current)
-    if Appraisal.objects.filter(campaign=previous, final_points__isnull=False).exists():
-        ranking.ranking_compute(campaign=previous)
-    else:
-        _synthetic_previous_ranking(previous, rows)
-    # Again, now that the previous year's ranking exists, for the two-years rule.
-    ranking.ranking_compute(campaign=current)
+    for campaign in (previous, current):
+        SteeringSettings.objects.get_or_create(campaign=campaign)
+    # Real results where the appraisal demo has enough of them, else deterministic demo scores; the
+    # township last this year is put last the year before too, so that the transfer rule shows.
+    now_scores = ranking.ranking_scores(current)
+    if len(now_scores) < MIN_RANKED:
+        now_scores = _synthetic_scores(current)
+    last = min(now_scores, key=lambda tid: (now_scores[tid][3], -tid))
+    before_scores = ranking.ranking_scores(previous)
+    if len(before_scores) < MIN_RANKED:
+        before_scores = _synthetic_scores(previous, last=last)
+    ranking.ranking_store(campaign=previous, computed=before_scores)
+    ranking.ranking_store(campaign=current, computed=now_scores)

@@ -155,23 +155,16 @@ def _bottom_two(scores):
     return flagged
 
 
-@transaction.atomic
-def ranking_compute(*, campaign, user=None, today=None):
-    """Rank the county's townships for ``campaign`` and store it (replacing an earlier computation).
+def ranking_scores(campaign):
+    """{township id: (own score, villages' mean, villages scored, score)} for the townships with results.
 
-    score = own final points × own weight + mean of its villages' final points × villages weight.
-    A missing component counts as 0: a township without results ranks at the bottom. The bottom two
-    are flagged; a township in the bottom two in this and the county's previous campaign flags its
-    sitting organization committee member for transfer, and the county administrators are notified.
+    score = own final points × own weight + mean of its villages' final points × villages weight; a
+    missing part counts as 0. A township with no final result at all is not ranked: a round still in
+    progress must not put every township without results at the bottom.
     """
     from appraisal.models import Appraisal, Track
-    from cadres.models import Position
-    from villages.models import Township
 
-    if user is not None and (user.role != Role.COUNTY_ADMIN or user.county_id != campaign.county_id):
-        raise PermissionDenied
     settings = settings_for(campaign)
-    townships = list(Township.objects.filter(county_id=campaign.county_id).order_by("code"))
     finals = Appraisal.objects.filter(campaign=campaign, final_points__isnull=False)
     own = dict(finals.filter(track=Track.TOWNSHIP).values_list("township_id", "final_points"))
     village_stats = {
@@ -184,12 +177,36 @@ def ranking_compute(*, campaign, user=None, today=None):
     own_weight = Decimal(settings.own_weight) / 100
     villages_weight = Decimal(settings.villages_weight) / 100
     computed = {}
-    for township in townships:
-        own_score = _quantize(own.get(township.id))
-        stats = village_stats.get(township.id)
+    for township_id in set(own) | set(village_stats):
+        own_score = _quantize(own.get(township_id))
+        stats = village_stats.get(township_id)
         mean = _quantize(stats["mean"]) if stats else None
         score = (own_score or 0) * own_weight + (mean or 0) * villages_weight
-        computed[township.id] = (own_score, mean, stats["n"] if stats else 0, _quantize(score))
+        computed[township_id] = (own_score, mean, stats["n"] if stats else 0, _quantize(score))
+    return computed
+
+
+@transaction.atomic
+def ranking_compute(*, campaign, user=None):
+    """Rank the county's townships for ``campaign`` from its final results and store the ranking."""
+    if user is not None and (user.role != Role.COUNTY_ADMIN or user.county_id != campaign.county_id):
+        raise PermissionDenied
+    return ranking_store(campaign=campaign, computed=ranking_scores(campaign))
+
+
+@transaction.atomic
+def ranking_store(*, campaign, computed):
+    """Store the ranking of ``computed`` (as from ``ranking_scores``), replacing an earlier one.
+
+    Equal scores share a rank. The bottom two are flagged (ties at the bottom together, and only when
+    more than two townships are ranked); a township in the bottom two in this and the county's
+    previous campaign flags its sitting organization committee member for transfer, and the county
+    administrators are notified once per campaign and township.
+    """
+    from cadres.models import Position
+    from villages.models import Township
+
+    townships = {t.id: t for t in Township.objects.filter(id__in=list(computed))}
     scores = {tid: values[3] for tid, values in computed.items()}
     bottom = _bottom_two(scores) if len(scores) > 2 else set()
 
@@ -210,23 +227,23 @@ def ranking_compute(*, campaign, user=None, today=None):
     TownshipRanking.objects.filter(campaign=campaign).delete()
     now = timezone.now()
     rows = []
-    for township in townships:
-        own_score, mean, n, score = computed[township.id]
+    for township_id in sorted(computed, key=lambda tid: (-scores[tid], townships[tid].code)):
+        own_score, mean, n, score = computed[township_id]
         rank = 1 + sum(1 for other in scores.values() if other > score)
-        before = previous_rows.get(township.id)
-        flag = township.id in bottom and before is not None and before.bottom_two
+        before = previous_rows.get(township_id)
+        flag = township_id in bottom and before is not None and before.bottom_two
         rows.append(
             TownshipRanking(
                 campaign=campaign,
-                township=township,
+                township=townships[township_id],
                 own_score=own_score,
                 villages_mean=mean,
                 village_count=n,
                 score=score,
                 rank=rank,
-                bottom_two=township.id in bottom,
+                bottom_two=township_id in bottom,
                 transfer_flag=flag,
-                organization_member=members.get(township.id) if flag else None,
+                organization_member=members.get(township_id) if flag else None,
                 previous_rank=before.rank if before else None,
                 computed_at=now,
             )
@@ -234,10 +251,12 @@ def ranking_compute(*, campaign, user=None, today=None):
     TownshipRanking.objects.bulk_create(rows)
     flagged = [r for r in rows if r.transfer_flag]
     if flagged:
-        admins = User.objects.filter(role=Role.COUNTY_ADMIN, county_id=campaign.county_id, is_active=True)
+        admins = list(
+            User.objects.filter(role=Role.COUNTY_ADMIN, county_id=campaign.county_id, is_active=True)
+        )
         for row in flagged:
             notify(
-                users=list(admins),
+                users=admins,
                 title=_("%(township)s in the bottom two two years running") % {"township": row.township},
                 body=_("Organization committee member %(member)s is flagged for transfer (%(year)s).")
                 % {

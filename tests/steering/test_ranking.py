@@ -156,6 +156,7 @@ def test_ranking_hand_computed(four):
             t4: (None, ["60"]),  # no own result: 0 + 30 = 30.00
         },
     )
+    f.TownshipFactory(county=world.county_a, code="05", name="甲五镇")  # no result at all: not ranked
     rows = ranking.ranking_compute(campaign=campaign, user=world.alice)
     table = {r.township.name: (r.rank, r.score, r.bottom_two, r.villages_mean) for r in rows}
     assert table == {

@@ -80,6 +80,8 @@
     var chart = echarts.init(el, null, { renderer: printing ? "svg" : "canvas" });
     var option = builders[kind](figure);
     option.animation = !printing;
+    // On paper a scrolling legend would hide entries: print them all.
+    if (printing && option.legend) { option.legend.type = "plain"; }
     chart.setOption(option);
     chart.on("click", function (params) {
       var target = params.data && params.data.url;
