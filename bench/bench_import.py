@@ -8,8 +8,9 @@ It adds its own city and county (code ``BENCHIMP…``), writes the workbook
 (townships, villages, cadres, positions: one position per cadre), then imports
 it in a child process, so that the child's peak memory is the import's alone.
 Figures: generation time, import time (read + check + write, one
-transaction), peak memory of the import, rows per second, and the time of a
-second import of the same file (everything unchanged). Goal: import < 60 s,
+transaction), peak memory of the import, rows per second, the time of a
+second import of the same file (everything unchanged), and the export of the
+300,000 cadres (write-only mode) with its peak memory. Goal: import < 60 s,
 peak < 1 GB. The bench county is deleted at the end unless ``--keep``.
 """
 
@@ -146,10 +147,46 @@ def child(path, county_id):
     )
 
 
-def measure(path, county_id):
+def export_child(county_id):
+    """The measured export: every cadre of the county, as its administrator, in write-only mode."""
+    from campaign.models import User
+    from campaign.roles import Role
+    from villages.importer.exports import export_workbook
+    from villages.models import County
+
+    county = County.objects.get(pk=county_id)
+    user = User(username=f"bench_import_{county_id}", role=Role.COUNTY_ADMIN, county=county)
+    started = time.perf_counter()
+    with translation.override("zh-hans"):
+        handle = export_workbook(Kind.CADRES, user, {})
+    seconds = time.perf_counter() - started
+    handle.seek(0, 2)
+    size = handle.tell()
+    handle.close()
+    from cadres.models import Cadre
+
+    print(
+        json.dumps(
+            {
+                "seconds": round(seconds, 1),
+                "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                "rows": Cadre.objects.filter(county=county).count(),
+                "bytes": size,
+            }
+        ),
+        flush=True,
+    )
+
+
+def measure_export(county_id):
+    return measure(None, county_id, flag="--export-child")
+
+
+def measure(path, county_id, flag="--child"):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    args = [flag, path, str(county_id)] if path else [flag, str(county_id)]
     process = subprocess.run(
-        [sys.executable, __file__, "--child", path, str(county_id)],
+        [sys.executable, __file__, *args],
         env=env,
         stdout=subprocess.PIPE,
         text=True,
@@ -187,9 +224,13 @@ def main():
     parser.add_argument("--cadres", type=int, default=int(os.environ.get("BENCH_IMPORT_CADRES", "300000")))
     parser.add_argument("--keep", action="store_true", help="keep the bench county afterwards")
     parser.add_argument("--child", nargs=2, metavar=("FILE", "COUNTY_ID"), help=argparse.SUPPRESS)
+    parser.add_argument("--export-child", metavar="COUNTY_ID", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
         child(options.child[0], int(options.child[1]))
+        return
+    if options.export_child:
+        export_child(int(options.export_child))
         return
 
     from villages.models import City, County
@@ -224,6 +265,9 @@ def main():
             changed = sum(c["create"] + c["update"] for c in second["counts"].values())
             emit(BENCH, "reimport_unchanged.seconds", second["seconds"], "s", changed_rows=changed)
             emit(BENCH, "reimport_unchanged.peak_memory", second["peak_mb"], "MB")
+            export = measure_export(county.pk)
+            emit(BENCH, "export_cadres.seconds", export["seconds"], "s", rows=export["rows"])
+            emit(BENCH, "export_cadres.peak_memory", export["peak_mb"], "MB")
     finally:
         if options.keep:
             print(f"bench_import: kept county {county.code}", file=sys.stderr)
