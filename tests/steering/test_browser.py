@@ -28,3 +28,39 @@ def test_county_dashboard_draws_its_charts(world, browser_login, live_server):
     page.goto(f"{live_server.url}/steering/dashboard/?print=1")
     page.locator('[data-testid="chart-progress"] svg').first.wait_for(state="attached")
     assert page.locator("nav.navbar").count() == 0
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_township_marks_an_item_done_and_a_notification_read_in_place(world, browser_login, live_server):
+    import datetime
+
+    from django.utils import timezone
+
+    from campaign.models import Notification
+    from campaign.steering import services
+
+    notice = services.notice_issue(
+        user=world.alice,
+        township=world.a1,
+        title="督办事项",
+        items=["第一项", "第二项"],
+        deadline=timezone.localdate() + datetime.timedelta(days=5),
+        report_to="王科长",
+    )
+    item = notice.items.get(position=1)
+    page = browser_login("tom")
+    page.goto(f"{live_server.url}/steering/notices/{notice.pk}/")
+    page.locator(f"#item-{item.pk} button").click()
+    page.locator(f"#item-{item.pk} .bi-check-square").wait_for()
+    item.refresh_from_db()
+    assert item.done_by_id == world.tom.pk
+
+    unread = Notification.objects.get(user=world.tom, key=f"notice-issued:{notice.pk}")
+    page.goto(f"{live_server.url}/notifications/")
+    assert page.locator('[data-testid="unread-count"]').inner_text() == "1"
+    page.locator(f"#notification-{unread.pk} button", has_text="标为已读").click()
+    page.locator('[data-testid="unread-count"]').wait_for(state="detached")
+    page.locator(f"#notification-{unread.pk}:not(.list-group-item-warning)").wait_for()
+    unread.refresh_from_db()
+    assert unread.read_at is not None

@@ -15,6 +15,7 @@ from campaign.steering.forms import NoticeFilterForm, NoticeForm, ReplyForm, Rev
 from campaign.steering.models import NoticeAttachment, NoticeItem, SupervisionNotice
 from campaign.steering.views.common import client_ip, is_htmx, paginate, query_string_without_page
 from campaign.steering.xlsx import xlsx_response
+from villages.models import Township
 from villages.selectors import townships_for
 
 
@@ -67,8 +68,6 @@ def notice_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         recipient = data["recipient"]
-        from villages.models import Township
-
         is_township = isinstance(recipient, Township)
         try:
             notice = services.notice_issue(
@@ -89,6 +88,11 @@ def notice_create(request):
             messages.success(request, _("Notice %(ref)s issued.") % {"ref": notice.reference})
             return redirect("steering:notice_detail", pk=notice.pk)
     return render(request, "steering/notice_form.html", {"form": form})
+
+
+def _add_error(form, error):
+    """A service's ValidationError on the form: beside its field when it names one, else above the form."""
+    form.add_error(None, error if hasattr(error, "error_dict") else error.messages)
 
 
 def _detail_context(request, notice, **extra):
@@ -132,10 +136,7 @@ def notice_reply(request, pk):
                 ip=client_ip(request),
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                form.add_error(None, error)
-            else:
-                form.add_error(None, error.messages)
+            _add_error(form, error)
         else:
             messages.success(request, _("Your reply has been sent to the county."))
             return redirect("steering:notice_detail", pk=notice.pk)
@@ -180,7 +181,7 @@ def _review(request, pk, service, success):
             ip=client_ip(request),
         )
     except ValidationError as error:
-        form.add_error(None, error) if hasattr(error, "error_dict") else form.add_error(None, error.messages)
+        _add_error(form, error)
         notice = selectors.notice_detail(request.user, pk)
         return render(
             request,
