@@ -6,6 +6,7 @@ from campaign import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("menu/", views.menu, name="menu"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -8,12 +8,32 @@ from django.views.decorators.http import require_GET
 
 from campaign.roles import Role
 
+# Where each role's day starts (DESIGN.md, "Journeys"): the village and the
+# department at their own appraisal, the township at its work queue, the
+# leader at the batches awaiting approval, county staff and the city at the
+# dashboard. Every other page is one click away in the navigation or the menu.
+LANDING = {
+    Role.VILLAGE: "appraisal:mine",
+    Role.DEPARTMENT: "appraisal:mine",
+    Role.TOWNSHIP: "appraisal:township_queue",
+    Role.COUNTY_LEADER: "appraisal:approval",
+    Role.COUNTY_ADMIN: "steering:dashboard",
+    Role.COUNTY_REVIEWER: "steering:dashboard",
+    Role.CITY: "steering:dashboard",
+}
+
 
 @login_required
 def home(request):
-    # A village secretary's work is the village's appraisal: land there.
-    if request.user.role == Role.VILLAGE:
-        return redirect("appraisal:mine")
+    landing = LANDING.get(request.user.role)
+    if landing:
+        return redirect(landing)
+    return render(request, "campaign/home.html")
+
+
+@login_required
+def menu(request):
+    """Every section the user's role can open, grouped as in the navigation bar."""
     return render(request, "campaign/home.html")
 
 

@@ -39,13 +39,13 @@ def test_every_translatable_string_has_a_chinese_translation(tmp_path):
 @pytest.mark.django_db
 def test_pages_are_chinese_by_default_and_english_on_request(client, world):
     client.force_login(world.alice)
-    page = client.get("/").content.decode()
+    page = client.get("/menu/").content.decode()
     assert "首页" in page or "乡镇" in page
     assert "Townships" not in page
 
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/menu/"})
     assert response.status_code == 302
-    page = client.get("/").content.decode()
+    page = client.get("/menu/").content.decode()
     assert "Townships" in page
     assert "乡镇</a>" not in page
 
@@ -53,6 +53,6 @@ def test_pages_are_chinese_by_default_and_english_on_request(client, world):
 @pytest.mark.django_db
 def test_an_english_browser_still_gets_chinese_until_english_is_chosen(client, world):
     client.force_login(world.alice)
-    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    page = client.get("/menu/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "乡镇" in page
     assert "Townships" not in page

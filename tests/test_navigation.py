@@ -37,6 +37,25 @@ def test_every_nav_link_opens_for_its_role(world, login):
 
 @pytest.mark.django_db
 def test_home_page_renders_links_and_menus(world, login):
-    page = login(world.alice).get("/").content.decode()
+    page = login(world.alice).get("/menu/").content.decode()
     for item in nav_items_for(world.alice):
         assert f'href="{item["url"]}"' in page
+
+
+@pytest.mark.django_db
+def test_each_role_lands_where_its_work_is(world, login):
+    expected = {
+        world.vera: "/appraisal/",
+        world.tom: "/appraisal/",
+        world.leo: "/appraisal/",
+        world.alice: "/steering/",
+        world.carl: "/steering/",
+        world.dora: "/appraisal/",
+    }
+    for persona, prefix in expected.items():
+        response = login(persona).get("/", follow=True)
+        assert response.status_code == 200, persona.username
+        assert response.redirect_chain and response.redirect_chain[-1][0].startswith(prefix), (
+            persona.username,
+            response.redirect_chain,
+        )
