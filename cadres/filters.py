@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Position
 from villages.filters import RegistryFilterSet, YesNoFilter, _townships
-from villages.selectors import counties_for
+from villages.selectors import county_ids_for
 
 
 class CadreFilter(RegistryFilterSet):
@@ -31,8 +31,10 @@ class CadreFilter(RegistryFilterSet):
         # The cadres are already scoped; narrowing the positions to the user's counties
         # too (a position's county is its cadre's) keeps PostgreSQL from hashing every
         # sitting position of the province: 34 ms -> 1 ms for one county at province scale.
+        # Literal county ids (not a subquery): with a subquery the planner misjudged the
+        # city viewer's rows and probed 32,000 cadres (~80 ms for the COUNT, now ~13 ms).
         held = Position.objects.filter(
-            kind=value, end_date__isnull=True, county__in=counties_for(self.request.user).values("id")
+            kind=value, end_date__isnull=True, county_id__in=county_ids_for(self.request.user)
         ).values("cadre_id")
         return queryset.filter(id__in=held)
 
