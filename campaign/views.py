@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from campaign.reports.fonts import missing_fonts
 from campaign.roles import Role
 
 # Where each role's day starts (DESIGN.md, "Journeys"): the village and the
@@ -66,6 +67,8 @@ def healthz(request):
     checks = {"database": _database_ok()}
     if settings.REDIS_URL:
         checks["redis"] = _redis_ok()
+    # Without the CJK fonts every PDF would print empty boxes (same test as the reports.E001 check).
+    checks["fonts"] = not missing_fonts()
     healthy = all(checks.values())
     body = {
         "status": "ok" if healthy else "unavailable",

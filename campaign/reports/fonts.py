@@ -14,17 +14,31 @@ SANS = "Noto Sans CJK SC"  # headings (the 黑体 role)
 REQUIRED_FONTS = (SERIF, SANS)
 
 
-@lru_cache(maxsize=1)
+def required_fonts():
+    """The font families the PDFs ask for (settings.REPORTS_CJK_FONTS may name others, e.g. in tests)."""
+    from django.conf import settings
+
+    return tuple(getattr(settings, "REPORTS_CJK_FONTS", REQUIRED_FONTS))
+
+
 def missing_fonts():
-    """The required font families that fontconfig does not know (all of them if fontconfig is absent)."""
+    """The required font families that fontconfig does not know (all of them if fontconfig is absent).
+
+    Looked up once per process and set of names (the health check asks on every probe).
+    """
+    return list(_missing(required_fonts()))
+
+
+@lru_cache(maxsize=8)
+def _missing(families):
     fc_list = shutil.which("fc-list")
     if fc_list is None:
-        return list(REQUIRED_FONTS)
+        return tuple(families)
     missing = []
-    for family in REQUIRED_FONTS:
+    for family in families:
         result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
             [fc_list, f":family={family}", "family"], capture_output=True, text=True, timeout=30, check=False
         )
         if family not in result.stdout:
             missing.append(family)
-    return missing
+    return tuple(missing)
