@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 
 from appraisal.models import Appraisal, Title, Track, VetoEvent
 from appraisal.scoring import classification as classify
-from villages.models import Township, Village
+from villages.models import Department, Township, Village
 
 DATA_VERSION = 1
 EXPIRY_WINDOW_DAYS = 90
@@ -140,6 +140,10 @@ def _build(campaign, now, today, previous):
     rules = late_conditions(campaign, today)
     by_stage = defaultdict(Counter)
     started_villages = Counter()
+    # A township or department that never opened its own report is as late
+    # as a village that never did: count it as "not started" in its row.
+    started_townships = set()
+    started_departments = 0
     late = Counter()
     stars = Counter()
     five_star = Counter()
@@ -152,6 +156,10 @@ def _build(campaign, now, today, previous):
         by_stage[key][status] += n
         if track == Track.VILLAGE:
             started_villages[row["township_id"]] += n
+        elif track == Track.TOWNSHIP:
+            started_townships.add(row["township_id"])
+        else:
+            started_departments += n
         if any(test(status, track) for _q, test, _ns in rules):
             late[key] += n
         if status in SCORED:
@@ -159,9 +167,12 @@ def _build(campaign, now, today, previous):
             if row["star_count"] == 5:
                 five_star[key] += n
     for t in townships:
-        missing = t["village_count"] - started_villages[t["id"]]
+        missing = t["village_count"] - started_villages[t["id"]] + (t["id"] not in started_townships)
         if missing > 0:
             by_stage[t["id"]][NOT_STARTED] += missing
+    departments_missing = Department.objects.filter(county_id=county_id).count() - started_departments
+    if departments_missing > 0:
+        by_stage[DEPARTMENTS_ROW][NOT_STARTED] += departments_missing
 
     late_names = []
     if rules:
@@ -176,13 +187,27 @@ def _build(campaign, now, today, previous):
             .values_list("village__name", "department__name", "township__name")[:NAME_LIMIT]
         ]
     if any(counts_not_started for _q, _t, counts_not_started in rules):
-        for t in townships:
-            late[t["id"]] += by_stage[t["id"]][NOT_STARTED]
+        for key in [t["id"] for t in townships] + [DEPARTMENTS_ROW]:
+            late[key] += by_stage[key][NOT_STARTED]
         if len(late_names) < NAME_LIMIT and any(by_stage[t["id"]][NOT_STARTED] for t in townships):
             late_names.extend(
                 Village.objects.filter(township__county_id=county_id)
                 .exclude(appraisals__campaign=campaign)
                 .order_by("township__code", "code")
+                .values_list("name", flat=True)[: NAME_LIMIT - len(late_names)]
+            )
+        if len(late_names) < NAME_LIMIT and any(t["id"] not in started_townships for t in townships):
+            late_names.extend(
+                Township.objects.filter(county_id=county_id)
+                .exclude(id__in=started_townships)
+                .order_by("code")
+                .values_list("name", flat=True)[: NAME_LIMIT - len(late_names)]
+            )
+        if len(late_names) < NAME_LIMIT and departments_missing > 0:
+            late_names.extend(
+                Department.objects.filter(county_id=county_id)
+                .exclude(appraisals__campaign=campaign)
+                .order_by("code")
                 .values_list("name", flat=True)[: NAME_LIMIT - len(late_names)]
             )
 

@@ -94,3 +94,20 @@ def test_briefing_pdf_of_the_hand_counted_county(county, poppler):
     assert "甲一镇" in text and "县直部门" in text
     assert "有3个创建对象未按环节时限完成" in text
     assert "90天内到期1个" in text
+
+
+@pytest.mark.django_db
+def test_a_township_or_department_that_never_opened_its_report_is_not_started_and_late(county, world):
+    from tests import factories as f
+
+    campaign, _west = county
+    f.TownshipFactory(county=world.county_a, code="03", name="甲三镇")
+    f.DepartmentFactory(county=world.county_a, code="D03", name="林业局")
+    data = services.report_take(campaign=campaign, now=JUNE_15)[0].data
+
+    a3, departments = _row(data, "甲三镇"), _row(data, "县直部门")
+    assert (a3["by_stage"], a3["late"]) == ({"not_started": 1}, 1)
+    assert departments["by_stage"] == {"submitted": 1, "vetoed": 1, "not_started": 1}
+    assert departments["late"] == 1
+    assert data["county"]["late"] == 5
+    assert {"甲三镇", "林业局"} <= set(data["county"]["late_names"])
