@@ -28,3 +28,19 @@ def test_township_user_opens_own_village_and_gets_404_for_another_township(brows
     response = page.goto(f"{live_server.url}/registry/villages/{other.pk}/")
     assert response.status == 404
     assert other.name not in page.content()
+
+
+def test_county_administrator_lands_on_the_dashboard_and_sees_the_charts(browser_login, live_server):
+    """Issue 5's browser test on the demo county: ``zzb`` logs in and the dashboard's charts render."""
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    page = browser_login("zzb", PASSWORD)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.reload()
+    assert "/steering/dashboard/" in page.url
+    assert "2026" in page.locator("h1").first.inner_text()
+    for name in ("progress", "stars", "trend"):
+        container = page.locator(f'[data-testid="chart-{name}"]')
+        container.locator("canvas").first.wait_for(state="attached")
+        assert container.get_attribute("data-rendered") == "1"
+    assert errors == []
