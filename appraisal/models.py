@@ -370,6 +370,8 @@ class AppraisalEvent(AppendOnly):
     to_status = models.CharField(_("to"), max_length=20, choices=Appraisal.Status.choices, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    # The township filled in a village's self-report for it (kept on the row: roles can change later).
+    on_behalf = models.BooleanField(_("filled in by the township"), default=False)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:

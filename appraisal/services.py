@@ -83,7 +83,7 @@ def _today():
     return timezone.localdate()
 
 
-def _event(appraisal, user, action, *, from_status="", to_status="", comment="", ip=None):
+def _event(appraisal, user, action, *, from_status="", to_status="", comment="", ip=None, on_behalf=False):
     return AppraisalEvent.objects.create(
         appraisal=appraisal,
         actor=user,
@@ -92,6 +92,7 @@ def _event(appraisal, user, action, *, from_status="", to_status="", comment="",
         to_status=to_status,
         comment=comment,
         ip_address=ip or None,
+        on_behalf=on_behalf,
     )
 
 
@@ -364,15 +365,30 @@ def campaign_open_appraisals(*, campaign, user):
 # ---------------------------------------------------------------- self-report
 
 
+def fills_in_for_village(user, appraisal):
+    """A township user filling in a village of its own township (many secretaries are not at ease
+    with computers: DESIGN.md's role table has the township fill in village self-reports)."""
+    return (
+        appraisal.track == Track.VILLAGE
+        and user.role == Role.TOWNSHIP
+        and user.township_id is not None
+        and appraisal.township_id == user.township_id
+    )
+
+
 def _require_subject(user, appraisal):
-    _require_role(user, SUBJECT_ROLE[appraisal.track])
+    """The subject itself, or its township for a village; returns whether it acts on the subject's behalf."""
+    on_behalf = fills_in_for_village(user, appraisal)
+    if not on_behalf:
+        _require_role(user, SUBJECT_ROLE[appraisal.track])
     _require_scope(user, appraisal)
+    return on_behalf
 
 
 @transaction.atomic
 def appraisal_save_self(*, appraisal, user, scores, self_report=None, ip=None):
     """Save the self-assessment (any part of it) of a draft; nobody edits a submitted report."""
-    _require_subject(user, appraisal)
+    on_behalf = _require_subject(user, appraisal)
     appraisal = _lock(appraisal, (Status.DRAFT,))
     changed = _write_scores(appraisal, Tier.SELF, scores, user, require_all=False)
     if self_report is not None and self_report != appraisal.self_report:
@@ -381,7 +397,14 @@ def appraisal_save_self(*, appraisal, user, scores, self_report=None, ip=None):
         changed += 1
     if changed:
         _recompute(appraisal)
-        _event(appraisal, user, Action.SAVED, comment=_("%(n)s changes") % {"n": changed}, ip=ip)
+        _event(
+            appraisal,
+            user,
+            Action.SAVED,
+            comment=_("%(n)s changes") % {"n": changed},
+            ip=ip,
+            on_behalf=on_behalf,
+        )
     return appraisal
 
 
@@ -408,7 +431,7 @@ def validate_evidence_file(upload):
 
 @transaction.atomic
 def evidence_add(*, appraisal, indicator, upload, user, ip=None):
-    _require_subject(user, appraisal)
+    on_behalf = _require_subject(user, appraisal)
     appraisal = _lock(appraisal, (Status.DRAFT,))
     if indicator.star.rubric_id != appraisal.rubric_id:
         raise ValidationError(_("This indicator is not part of the appraisal's rubric."))
@@ -424,20 +447,20 @@ def evidence_add(*, appraisal, indicator, upload, user, ip=None):
     item.file.save(upload.name, upload, save=False)
     item.full_clean()
     item.save()
-    _event(appraisal, user, Action.EVIDENCE_ADDED, comment=item.original_name, ip=ip)
+    _event(appraisal, user, Action.EVIDENCE_ADDED, comment=item.original_name, ip=ip, on_behalf=on_behalf)
     return item
 
 
 @transaction.atomic
 def evidence_remove(*, evidence, user, ip=None):
     appraisal = evidence.appraisal
-    _require_subject(user, appraisal)
+    on_behalf = _require_subject(user, appraisal)
     appraisal = _lock(appraisal, (Status.DRAFT,))
     name = evidence.original_name
     storage, path = evidence.file.storage, evidence.file.name
     evidence.delete()
     transaction.on_commit(lambda: storage.delete(path))
-    _event(appraisal, user, Action.EVIDENCE_REMOVED, comment=name, ip=ip)
+    _event(appraisal, user, Action.EVIDENCE_REMOVED, comment=name, ip=ip, on_behalf=on_behalf)
 
 
 def eligibility_preview(appraisal):
@@ -467,7 +490,7 @@ def eligibility_preview(appraisal):
 @transaction.atomic
 def appraisal_submit(*, appraisal, user, ip=None, comment=""):
     """draft → submitted, only when every indicator is self-scored and required evidence is present."""
-    _require_subject(user, appraisal)
+    on_behalf = _require_subject(user, appraisal)
     appraisal = _lock(appraisal, (Status.DRAFT,))
     preview = eligibility_preview(appraisal)
     problems = []
@@ -495,6 +518,7 @@ def appraisal_submit(*, appraisal, user, ip=None, comment=""):
         to_status=Status.SUBMITTED,
         comment=comment,
         ip=ip,
+        on_behalf=on_behalf,
     )
     if appraisal.track == Track.VILLAGE:
         from campaign.models import User

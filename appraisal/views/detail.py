@@ -33,7 +33,7 @@ def actions_for(user, appraisal):
         Track.DEPARTMENT: Role.DEPARTMENT,
     }
     actions = set()
-    if role == subject_role[track] and status == S.DRAFT:
+    if status == S.DRAFT and (role == subject_role[track] or services.fills_in_for_village(user, appraisal)):
         actions |= {"edit", "submit"}
     county_checker = role in (Role.COUNTY_ADMIN, Role.COUNTY_REVIEWER)
     if track == Track.VILLAGE:

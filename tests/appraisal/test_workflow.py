@@ -53,7 +53,7 @@ def _attempt(name, appraisal, user, campaign):
 
 TRANSITIONS = [
     # (transition, state before, state after, personas allowed)
-    ("submit", S.DRAFT, S.SUBMITTED, {"vera"}),
+    ("submit", S.DRAFT, S.SUBMITTED, {"vera", "tom"}),  # tom: the township fills in for its village
     ("return_submitted", S.SUBMITTED, S.DRAFT, {"tom"}),
     ("township_check", S.SUBMITTED, S.TOWNSHIP_CHECKED, {"tom"}),
     ("request_recheck", S.TOWNSHIP_CHECKED, S.RECHECK_REQUESTED, {"tom"}),
