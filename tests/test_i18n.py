@@ -56,3 +56,25 @@ def test_an_english_browser_still_gets_chinese_until_english_is_chosen(client, w
     page = client.get("/menu/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "乡镇" in page
     assert "Townships" not in page
+
+
+def test_a_word_shared_by_two_catalogues_is_translated_the_same_in_both():
+    """Gettext merges the catalogues and the first one wins, so a conflict would show the wrong word."""
+    import polib
+    from django.conf import settings
+
+    seen, conflicts = {}, []
+    for path in settings.LOCALE_PATHS:
+        po_path = Path(path) / "zh_Hans" / "LC_MESSAGES" / "django.po"
+        if not po_path.exists():
+            continue
+        for entry in polib.pofile(str(po_path)):
+            if entry.obsolete or not entry.msgstr:
+                continue
+            key = (entry.msgctxt, entry.msgid)
+            if key in seen and seen[key][1] != entry.msgstr:
+                conflicts.append(
+                    f"{entry.msgid!r}: {seen[key][0]} says {seen[key][1]!r}, {po_path} says {entry.msgstr!r}"
+                )
+            seen.setdefault(key, (po_path, entry.msgstr))
+    assert not conflicts, "\n".join(conflicts)
