@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from villages.models import County, Department, Township, Village
 
@@ -343,7 +344,9 @@ class AppendOnly(models.Model):
 
 class AppraisalEvent(AppendOnly):
     class Action(models.TextChoices):
-        CREATED = "created", _("created")
+        # A context of its own: "created" is also the created_at column ("创建时间");
+        # as an event in the history it reads "创建".
+        CREATED = "created", pgettext_lazy("appraisal event", "created")
         SAVED = "saved", _("self-assessment saved")
         EVIDENCE_ADDED = "evidence_added", _("evidence added")
         EVIDENCE_REMOVED = "evidence_removed", _("evidence removed")

@@ -57,13 +57,22 @@ def actions_for(user, appraisal):
     return actions
 
 
-def tier_rows(appraisal, structure, scores, evidence):
-    """Per star, per indicator: the three tiers' scores, which differ from the tier below, the evidence."""
+def tiers_for(appraisal):
+    """The tiers that score this appraisal: a township's or department's report goes straight to the county,
+    so it has no township check (a column that would stay empty and suggest a missing step)."""
+    if appraisal.track == Track.VILLAGE:
+        return list(Score.Tier.choices)
+    return [(value, label) for value, label in Score.Tier.choices if value != Score.Tier.TOWNSHIP]
+
+
+def tier_rows(appraisal, structure, scores, evidence, tiers=None):
+    """Per star, per indicator: the tiers' scores, which differ from the tier below, the evidence."""
+    tier_values = [value for value, _label in (tiers or Score.Tier.choices)]
     stars = []
     for star in structure:
         rows = []
         for indicator in star.indicators.all():
-            scored = [scores[tier].get(indicator.id) for tier in Score.Tier.values]
+            scored = [scores[tier].get(indicator.id) for tier in tier_values]
             # A tier "differs" when it changed the points of the tier scored before it.
             cells = []
             previous = None
@@ -88,11 +97,12 @@ def detail_context(request, appraisal):
     rating_summary = None
     if appraisal.track == Track.DEPARTMENT:
         rating_summary = selectors.department_rating_summary(appraisal.campaign, appraisal.department)
+    tiers = tiers_for(appraisal)
     return {
         "appraisal": appraisal,
-        "stars": tier_rows(appraisal, structure, scores, evidence),
+        "stars": tier_rows(appraisal, structure, scores, evidence, tiers),
         "results": results,
-        "tiers": Score.Tier.choices,
+        "tiers": tiers,
         "events": selectors.appraisal_history(appraisal),
         "actions": actions_for(request.user, appraisal),
         "survey": getattr(appraisal, "survey", None) if hasattr(appraisal, "survey") else None,

@@ -1,0 +1,61 @@
+"""Found in a hands-on pass over the village, township and department journeys on the demo county."""
+
+from django.urls import reverse
+from django.utils import translation
+
+from appraisal import services
+from appraisal.models import Appraisal, AppraisalEvent, Score
+from tests.appraisal import factories as af
+
+S = Appraisal.Status
+
+
+def test_created_event_reads_as_an_action_not_a_column():
+    # "created" is also the created_at column ("创建时间"); in the history it is what happened: "创建".
+    with translation.override("zh-hans"):
+        assert str(AppraisalEvent.Action.CREATED.label) == "创建"
+        assert str(Appraisal._meta.get_field("created_at").verbose_name) == "创建时间"
+
+
+def test_returned_report_is_marked_returned_not_a_plain_draft(world, campaign, login, settings):
+    appraisal = af.submitted(campaign, world.a1v1, world.vera)
+    services.appraisal_return(appraisal=appraisal, user=world.tom, reason="三会一课佐证缺失")
+    other = af.start(campaign, world.a1v2)  # a draft never submitted
+    client = login(world.tom)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("appraisal:township_queue")).content.decode()
+    assert page.count("returned for revision</span>") == 1
+    assert 'title="三会一课佐证缺失"' in page
+    assert f'href="{reverse("appraisal:appraisal_detail", args=[other.pk])}"' in page
+    # The village's own page says so too.
+    vera = login(world.vera)
+    vera.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = vera.get(reverse("appraisal:self_report", args=[appraisal.pk])).content.decode()
+    assert "returned for revision</span>" in page
+
+
+def test_department_and_township_reports_show_no_township_check_column(world, campaign, login, settings):
+    dept = af.start(campaign, world.ad1)
+    own = af.start(campaign, world.a1)
+    village = af.start(campaign, world.a1v1)
+    client = login(world.alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for appraisal in (dept, own):
+        response = client.get(reverse("appraisal:appraisal_detail", args=[appraisal.pk]))
+        assert [value for value, _ in response.context["tiers"]] == [Score.Tier.SELF, Score.Tier.COUNTY]
+        assert "township check" not in response.content.decode()
+        assert 'colspan="5"' in response.content.decode()
+        first_row = response.context["stars"][0]["rows"][0]
+        assert len(first_row["cells"]) == 2
+    response = client.get(reverse("appraisal:appraisal_detail", args=[village.pk]))
+    assert [value for value, _ in response.context["tiers"]] == Score.Tier.values
+    assert "township check" in response.content.decode() and 'colspan="6"' in response.content.decode()
+
+
+def test_check_page_links_back_to_the_queue(world, campaign, login, settings):
+    appraisal = af.submitted(campaign, world.a1v1, world.vera)
+    client = login(world.tom)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("appraisal:check", args=[appraisal.pk])).content.decode()
+    assert f'href="{reverse("appraisal:township_queue")}" data-testid="back-to-queue"' in page
+    assert "Back to the work queue" in page
