@@ -59,3 +59,30 @@ def test_check_page_links_back_to_the_queue(world, campaign, login, settings):
     page = client.get(reverse("appraisal:check", args=[appraisal.pk])).content.decode()
     assert f'href="{reverse("appraisal:township_queue")}" data-testid="back-to-queue"' in page
     assert "Back to the work queue" in page
+
+
+def test_report_for_recheck_button_only_when_a_checked_village_waits(world, campaign, login, settings):
+    appraisal = af.submitted(campaign, world.a1v1, world.vera)
+    client = login(world.tom)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("appraisal:township_queue")).content.decode()
+    assert 'data-testid="request-recheck"' not in page
+    assert "No checked village is waiting to be reported for re-check." in page
+    services.appraisal_township_check(
+        appraisal=appraisal, user=world.tom, scores=af.full_scores(appraisal), opinion="同意"
+    )
+    page = client.get(reverse("appraisal:township_queue")).content.decode()
+    assert 'data-testid="request-recheck"' in page and 'data-testid="nothing-to-report"' not in page
+
+
+def test_work_queue_leads_a_township_straight_to_its_own_draft_report(world, campaign, login, settings):
+    own = af.start(campaign, world.a1)
+    client = login(world.tom)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("appraisal:township_queue")).content.decode()
+    assert f'href="{reverse("appraisal:self_report", args=[own.pk])}">Fill in the township' in page
+    services.appraisal_save_self(appraisal=own, user=world.tom, scores=af.full_scores(own))
+    services.appraisal_submit(appraisal=own, user=world.tom)
+    page = client.get(reverse("appraisal:township_queue")).content.decode()
+    assert reverse("appraisal:self_report", args=[own.pk]) not in page
+    assert f'href="{reverse("appraisal:appraisal_detail", args=[own.pk])}"' in page
