@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from appraisal import scoring
 from appraisal.models import (
@@ -401,7 +401,7 @@ def appraisal_save_self(*, appraisal, user, scores, self_report=None, ip=None):
             appraisal,
             user,
             Action.SAVED,
-            comment=_("%(n)s changes") % {"n": changed},
+            comment=ngettext("%(n)s change", "%(n)s changes", changed) % {"n": changed},
             ip=ip,
             on_behalf=on_behalf,
         )

@@ -86,3 +86,23 @@ def test_work_queue_leads_a_township_straight_to_its_own_draft_report(world, cam
     page = client.get(reverse("appraisal:township_queue")).content.decode()
     assert reverse("appraisal:self_report", args=[own.pk]) not in page
     assert f'href="{reverse("appraisal:appraisal_detail", args=[own.pk])}"' in page
+
+
+def test_one_change_is_singular_in_the_history(world, campaign):
+    appraisal = af.start(campaign, world.a1v1)
+    first = af.indicators(appraisal)[0]
+    with translation.override("en"):
+        services.appraisal_save_self(appraisal=appraisal, user=world.vera, scores={first.id: ("4", "")})
+    event = appraisal.events.filter(action=AppraisalEvent.Action.SAVED).get()
+    assert event.comment == "1 change"
+
+
+def test_department_page_heads_its_ratings_from_below_not_a_survey(world, campaign, login, settings):
+    dept = af.start(campaign, world.ad1)
+    village = af.start(campaign, world.a1v1)
+    client = login(world.alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("appraisal:appraisal_detail", args=[dept.pk])).content.decode()
+    assert '<h2 class="h6">Ratings from below</h2>' in page and "Mass-satisfaction survey" not in page
+    page = client.get(reverse("appraisal:appraisal_detail", args=[village.pk])).content.decode()
+    assert '<h2 class="h6">Mass-satisfaction survey</h2>' in page
