@@ -295,7 +295,10 @@ class Score(models.Model):
             and not (0 <= self.points <= self.max_points)
         ):
             raise ValidationError(
-                {"points": _("Enter between 0 and %(max)s points.") % {"max": self.max_points.normalize()}}
+                {
+                    "points": _("Enter between 0 and %(max)s points.")
+                    % {"max": f"{self.max_points.normalize():f}"}
+                }
             )
 
 

@@ -173,7 +173,7 @@ def _write_scores(appraisal, tier, values, user, *, require_all):
             continue
         if points < 0 or points > indicator.max_points:
             errors[f"score_{indicator.id}"] = [
-                _("Enter between 0 and %(max)s points.") % {"max": indicator.max_points.normalize()}
+                _("Enter between 0 and %(max)s points.") % {"max": f"{indicator.max_points.normalize():f}"}
             ]
             continue
         if points != points.quantize(Decimal("0.1")):

@@ -1,5 +1,7 @@
 """Found in a hands-on pass over the village, township and department journeys on the demo county."""
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
@@ -106,3 +108,12 @@ def test_department_page_heads_its_ratings_from_below_not_a_survey(world, campai
     assert '<h2 class="h6">Ratings from below</h2>' in page and "Mass-satisfaction survey" not in page
     page = client.get(reverse("appraisal:appraisal_detail", args=[village.pk])).content.decode()
     assert '<h2 class="h6">Mass-satisfaction survey</h2>' in page
+
+
+def test_out_of_range_message_names_ten_points_not_1e1(world, campaign):
+    # Decimal("10").normalize() prints as "1E+1"; a department's indicators are worth 10 points.
+    appraisal = af.start(campaign, world.ad1)
+    ten = next(i for i in af.indicators(appraisal) if i.max_points == 10)
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.appraisal_save_self(appraisal=appraisal, user=world.dora, scores={ten.id: ("15", "")})
+    assert caught.value.message_dict[f"score_{ten.id}"] == ["Enter between 0 and 10 points."]
