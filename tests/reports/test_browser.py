@@ -21,6 +21,12 @@ def test_administrator_adds_the_note_publishes_and_downloads(campaign, world, br
     page.wait_for_load_state()
     preview = page.locator('[data-testid="briefing-preview"]')
     assert "请各乡镇对照检查。<script>alert(1)</script>" in preview.inner_text()
+    # The township table must lay out as a table: it once carried Bootstrap's ``progress`` class,
+    # which made it a 16-pixel flex strip with the rows hidden under the heading.
+    table = preview.locator("table").first
+    assert table.evaluate("t => getComputedStyle(t).display") == "table"
+    rows = table.evaluate("t => t.rows.length")
+    assert rows >= 2 and table.bounding_box()["height"] >= rows * 15
 
     page.click("button:has-text('发布')")
     page.wait_for_load_state()
