@@ -29,6 +29,17 @@ def test_county_dashboard_draws_its_charts(world, browser_login, live_server):
     page.locator('[data-testid="chart-progress"] svg').first.wait_for(state="attached")
     assert page.locator("nav.navbar").count() == 0
 
+    # In English the menu labels are longer; on a 1000-pixel screen the menu wraps instead of
+    # pushing the page sideways and the language switcher off the right edge.
+    page.set_viewport_size({"width": 1000, "height": 900})
+    page.goto(f"{live_server.url}/steering/dashboard/")
+    page.select_option('[data-testid="language-switcher"] select', "en")
+    page.wait_for_url("**/steering/dashboard/")
+    page.locator("text=County dashboard").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1000
+    switcher = page.locator('[data-testid="language-switcher"]').bounding_box()
+    assert switcher["x"] + switcher["width"] <= 1000
+
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
