@@ -12,6 +12,7 @@ from django.db.models import Avg, Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from campaign.steering import selectors
 from campaign.steering.ranking import classification_counts
@@ -202,7 +203,7 @@ def county_dashboard(user, campaign, *, township_id=None, today=None):
     for row in star_rows:
         stars[row["track"]][row["star_count"]] = row["n"]
     star_figures = {
-        "categories": [_("%(n)s stars") % {"n": n} for n in range(6)],
+        "categories": [ngettext("%(n)s star", "%(n)s stars", n) % {"n": n} for n in range(6)],
         "series": [
             {
                 "name": str(Track(track).label),

@@ -80,6 +80,7 @@ def test_county_dashboard_figures_and_links(world, county_data, login):
     assert "status=draft" in progress["series"][1]["data"][0]["url"]
     village_stars = data["stars"]["series"][0]  # villages, townships, departments
     assert [p["value"] for p in village_stars["data"]] == [0, 0, 0, 0, 0, 1]
+    assert data["stars"]["categories"] == ["0星", "1星", "2星", "3星", "4星", "5星"]
     titles = {t["key"]: t["value"] for t in data["titles"]}
     assert titles == {"named": 1, "valid": 2, "expiring": 1, "expired": 0, "revoked": 0}
     assert data["veto_total"] == 1
@@ -210,3 +211,11 @@ def test_lists_run_a_fixed_number_of_queries(world, county_data, login, django_a
     for url in urls:
         with django_assert_max_num_queries(counts[url]):
             assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_star_axis_reads_one_star_in_english(world, county_data, login):
+    client = login(world.alice)
+    client.cookies["django_language"] = "en"
+    data = figures(client.get(f"/steering/dashboard/?campaign={county_data.pk}"))
+    assert data["stars"]["categories"][:3] == ["0 stars", "1 star", "2 stars"]
