@@ -292,3 +292,10 @@ def test_notice_list_query_count_does_not_grow(world, issue, login, django_asser
         issue(world.a2)
     with django_assert_max_num_queries(10):
         assert client.get("/steering/notices/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_notice_heading_uses_chinese_punctuation(world, notices, login):
+    notice = notices["a1"]
+    page = login(world.alice).get(f"/steering/notices/{notice.pk}/").content.decode()
+    assert f"督办通知单{notice.reference}：{notice.title}" in page
