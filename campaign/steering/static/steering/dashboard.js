@@ -51,7 +51,11 @@
         legend: { top: 0 },
         grid: { left: 8, right: 16, bottom: 8, top: 40, containLabel: true },
         xAxis: { type: "category", data: d.years },
-        yAxis: [{ type: "value", name: d.labels.mean, min: 0, max: 100 }, { type: "value", name: d.labels.count, minInterval: 1 }],
+        // Axis names start at the axis and run inwards: centred, the left one was cut off at the card edge.
+        yAxis: [
+          { type: "value", name: d.labels.mean, min: 0, max: 100, nameTextStyle: { align: "left" } },
+          { type: "value", name: d.labels.count, minInterval: 1, nameTextStyle: { align: "right" } }
+        ],
         series: [
           { name: d.labels.mean, type: "line", data: d.mean, itemStyle: { color: "#b30000" } },
           { name: d.labels.approved, type: "bar", yAxisIndex: 1, data: d.approved, itemStyle: { color: "#198754" } },
@@ -66,8 +70,8 @@
         legend: { top: 0 },
         grid: { left: 8, right: 48, bottom: 8, top: 40, containLabel: true },
         xAxis: { type: "category", data: d.categories, axisLabel: { interval: 0, rotate: d.categories.length > 8 ? 40 : 0 } },
-        yAxis: [{ type: "value", minInterval: 1 }, { type: "value", name: d.share_label, min: 0, max: 100 }],
-        series: d.series.map(function (s) { return { name: s.name, type: "bar", stack: "villages", data: s.data }; })
+        yAxis: [{ type: "value", minInterval: 1 }, { type: "value", name: d.share_label, min: 0, max: 100, nameTextStyle: { align: "right" } }],
+        series: d.series.map(function (s) { return { name: s.name, type: "bar", stack: "villages", barMaxWidth: 120, data: s.data }; })
           .concat([{ name: d.share_label, type: "line", yAxisIndex: 1, data: d.share, itemStyle: { color: "#fd7e14" } }])
       };
     }
