@@ -219,3 +219,21 @@ def test_star_axis_reads_one_star_in_english(world, county_data, login):
     client.cookies["django_language"] = "en"
     data = figures(client.get(f"/steering/dashboard/?campaign={county_data.pk}"))
     assert data["stars"]["categories"][:3] == ["0 stars", "1 star", "2 stars"]
+
+
+@pytest.mark.django_db
+def test_appraisal_list_shows_no_stars_before_a_final_score(world, login):
+    import re
+
+    campaign = sf.campaign(world.county_a)
+    draft = sf.appraisal(campaign, world.a1v1, status=Appraisal.Status.DRAFT)
+    approved = sf.appraisal(campaign, world.a2v1, final=95, stars=5)
+    page = login(world.alice).get(f"/steering/appraisals/?campaign={campaign.pk}").content.decode()
+
+    def last_cell(pk):
+        row = re.search(rf'data-appraisal-id="{pk}".*?</tr>', page, re.S).group(0)
+        return re.findall(r"<td>(.*?)</td>", row, re.S)[-1].strip()
+
+    # A draft has not earned "0 stars": it has no stars yet.
+    assert last_cell(draft.pk) == "—"
+    assert last_cell(approved.pk) == "5"
