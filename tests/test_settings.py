@@ -55,6 +55,19 @@ def test_malformed_environment_stops_start_up_with_a_clear_message(env, message)
     assert message in output
 
 
+def test_makemigrations_check_runs_without_any_environment():
+    """Code-only commands need no SECRET_KEY; the migrations match the models."""
+    code, output = manage("makemigrations", "--check", "--dry-run")
+    assert code == 0, output
+    assert "No changes detected" in output
+
+
+def test_the_keyless_exception_does_not_reach_other_commands():
+    code, output = manage("migrate", "--plan")
+    assert code != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in output
+
+
 def test_production_settings_pass_check_deploy_without_a_warning():
     code, output = manage(
         "check",
