@@ -706,3 +706,8 @@ class TitleEvent(AppendOnly):
 
     def __str__(self):
         return f"{self.get_action_display()} · {self.effective_on}"
+
+
+# Defined in its own module (the calendar is not part of an appraisal); imported here so that
+# Django registers it with the app.
+from appraisal.holidays import Holiday  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from appraisal.views import checks, county, detail, ratings, rubrics, titles
+from appraisal.views import checks, county, detail, holidays, ratings, rubrics, titles
 
 app_name = "appraisal"
 urlpatterns = [
@@ -40,6 +40,8 @@ urlpatterns = [
     path("stars/<int:star_pk>/indicators/new/", rubrics.indicator_form, name="indicator_create"),
     path("stars/<int:star_pk>/indicators/<int:pk>/", rubrics.indicator_form, name="indicator_edit"),
     path("indicators/<int:pk>/delete/", rubrics.indicator_delete, name="indicator_delete"),
+    path("holidays/", holidays.holiday_list, name="holiday_list"),
+    path("holidays/<int:pk>/delete/", holidays.holiday_delete, name="holiday_delete"),
     path("titles/", titles.title_list, name="title_list"),
     path("titles/<int:pk>/", titles.title_detail, name="title_detail"),
     path("titles/<int:pk>/revoke/", titles.title_revoke, name="title_revoke"),

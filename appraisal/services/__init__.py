@@ -9,6 +9,10 @@ The functions live in modules named for the stage they serve; this package
 re-exports them so that callers keep writing ``services.appraisal_submit``.
 """
 
+from appraisal.services.calendar import (  # noqa: F401, E402
+    holiday_delete,
+    holiday_save,
+)
 from appraisal.services.checks import (  # noqa: F401
     appraisal_county_recheck,
     appraisal_request_recheck,

@@ -88,6 +88,7 @@ def test_survey_rate_and_points():
     assert scoring.classification(Decimal(74)) == "lagging"
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "start,days,end",
     [
