@@ -159,6 +159,8 @@ def seed(county):
         user=zzb,
         starts_on=datetime.date(2026, 11, 2),
         title="第一批公示",
+        # The demo's past: the notice was opened on its first day.
+        today=datetime.date(2026, 11, 2),
     )
     services.appraisal_approve(appraisals=approved_batch, user=xianwei, today=datetime.date(2026, 11, 16))
     notice_batch = [checked["09"], checked["10"]]
@@ -168,6 +170,7 @@ def seed(county):
         user=zzb,
         starts_on=datetime.date(2026, 11, 12),
         title="第二批公示",
+        today=datetime.date(2026, 11, 12),
     )
     services.objection_record(
         appraisal=checked["10"],

@@ -188,6 +188,15 @@ class Appraisal(models.Model):
         related_name="appraisals",
         verbose_name=_("public notice"),
     )
+    # The latest batch the township reported it in (申请复检): the county re-checks batch by batch.
+    recheck_batch = models.ForeignKey(
+        "RecheckBatch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appraisals",
+        verbose_name=_("re-check batch"),
+    )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -254,6 +263,27 @@ class Appraisal(models.Model):
     @property
     def is_final(self):
         return self.status in self.FINAL_STATUSES
+
+
+class RecheckBatch(models.Model):
+    """What a township reported to the county for re-check together (申请复检), and when."""
+
+    campaign = models.ForeignKey("campaign.Campaign", on_delete=models.PROTECT, related_name="+")
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="recheck_batches", verbose_name=_("township")
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reported by")
+    )
+    reported_at = models.DateTimeField(_("reported"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        verbose_name = _("re-check batch")
+        verbose_name_plural = _("re-check batches")
+
+    def __str__(self):
+        return f"{self.township} · {self.reported_at:%Y-%m-%d}"
 
 
 class Score(models.Model):
@@ -362,6 +392,7 @@ class AppraisalEvent(AppendOnly):
         SCORES_CHANGED = "scores_changed", _("scores changed")
         SURVEY_RECORDED = "survey_recorded", _("satisfaction survey recorded")
         PUBLICIZED = "publicized", _("public notice opened")
+        WITHDRAWN = "withdrawn", _("withdrawn from the public notice")
         OBJECTION = "objection", _("objection recorded")
         OBJECTION_HANDLED = "objection_handled", _("objection handled")
         APPROVED = "approved", _("approved and named")
@@ -502,6 +533,24 @@ class PublicNotice(models.Model):
 
     def has_ended(self, today):
         return today > self.ends_on
+
+
+class NoticeWithdrawal(models.Model):
+    """A subject taken off a public notice before it ended, and why (the notice's own record of it)."""
+
+    notice = models.ForeignKey(PublicNotice, on_delete=models.PROTECT, related_name="withdrawals")
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="notice_withdrawals")
+    reason = models.TextField(_("reason"))
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField(_("withdrawn"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["withdrawn_at", "id"]
+        verbose_name = _("withdrawal from a public notice")
+        verbose_name_plural = _("withdrawals from public notices")
+
+    def __str__(self):
+        return f"{self.notice_id}/{self.appraisal_id}"
 
 
 class Objection(models.Model):
@@ -650,6 +699,10 @@ class Title(models.Model):
     expired_on = models.DateField(_("expired on"), null=True, blank=True)
     revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
     revoke_reason = models.TextField(_("reason for revocation"), blank=True)
+    # The last expiry reminder sent: 90 or 30 (days before), 0 once told it expired; None before any.
+    reminded_days = models.PositiveSmallIntegerField(
+        _("last reminder (days before expiry)"), null=True, blank=True
+    )
 
     objects = TitleQuerySet.as_manager()
 

@@ -274,3 +274,58 @@ def townships_in_scope(user):
     from villages.selectors import townships_for
 
     return townships_for(user).order_by("code")
+
+
+def approval_warnings(batch):
+    """What the leader should look at before approving, by name (lagging is added by steering's panel):
+    subjects short of a star (named with fewer stars than the rubric has) and objections still open."""
+    from django.utils.translation import gettext as _
+
+    stars = {}
+    for rubric_id, code, name in (
+        Star.objects.filter(rubric_id__in={a.rubric_id for a in batch})
+        .order_by("rubric_id", "order", "id")
+        .values_list("rubric_id", "code", "name")
+    ):
+        stars.setdefault(rubric_id, []).append((code, name))
+    short, pending = [], []
+    for appraisal in batch:
+        missing = [
+            name for code, name in stars.get(appraisal.rubric_id, []) if code not in appraisal.stars_earned
+        ]
+        if missing:
+            short.append(
+                _("%(subject)s (%(n)s★, short of: %(stars)s)")
+                % {"subject": appraisal.subject, "n": appraisal.star_count, "stars": "、".join(missing)}
+            )
+        if appraisal.pending_objections:
+            pending.append(str(appraisal.subject))
+    warnings = []
+    if short:
+        warnings.append(
+            {
+                "key": "below-threshold",
+                "text": _("Below the star threshold, they would be named with fewer stars: %(list)s.")
+                % {"list": "；".join(short)},
+            }
+        )
+    if pending:
+        warnings.append(
+            {
+                "key": "objection-open",
+                "text": _("An objection is still open, so they cannot be approved yet: %(list)s.")
+                % {"list": "、".join(pending)},
+            }
+        )
+    return warnings
+
+
+def withdrawn_from_notice(user, notice):
+    """The subjects taken off ``notice`` (in the user's scope), with who and why."""
+    from appraisal.models import NoticeWithdrawal
+
+    return (
+        NoticeWithdrawal.objects.filter(notice=notice, appraisal__in=appraisals_for(user))
+        .select_related("appraisal__village", "appraisal__township", "appraisal__department", "withdrawn_by")
+        .order_by("withdrawn_at", "id")
+    )

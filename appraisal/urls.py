@@ -1,6 +1,6 @@
 from django.urls import path
 
-from appraisal.views import checks, county, detail, holidays, ratings, rubrics, titles
+from appraisal.views import approval, checks, county, detail, holidays, notices, ratings, rubrics, titles
 
 app_name = "appraisal"
 urlpatterns = [
@@ -12,18 +12,19 @@ urlpatterns = [
     path("<int:pk>/survey/", detail.survey_record, name="survey_record"),
     path("<int:pk>/check/", checks.check, name="check"),
     path("<int:pk>/return/", checks.return_for_revision, name="return"),
-    path("<int:pk>/objection/", county.objection_record, name="objection_record"),
+    path("<int:pk>/objection/", notices.objection_record, name="objection_record"),
     path("evidence/<int:pk>/", detail.evidence_file, name="evidence_file"),
     path("evidence/<int:pk>/delete/", detail.evidence_delete, name="evidence_delete"),
     path("township/", checks.township_queue, name="township_queue"),
     path("township/report/", checks.request_recheck, name="request_recheck"),
     path("recheck/", checks.recheck_queue, name="recheck_queue"),
-    path("notices/", county.notice_list, name="notice_list"),
-    path("notices/open/", county.notice_open, name="notice_open"),
-    path("notices/<int:pk>/", county.notice_detail, name="notice_detail"),
-    path("objections/<int:pk>/handle/", county.objection_handle, name="objection_handle"),
-    path("approval/", county.approval, name="approval"),
-    path("approval/approve/", county.approve, name="approve"),
+    path("<int:pk>/withdraw/", notices.notice_withdraw, name="notice_withdraw"),
+    path("notices/", notices.notice_list, name="notice_list"),
+    path("notices/open/", notices.notice_open, name="notice_open"),
+    path("notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
+    path("objections/<int:pk>/handle/", notices.objection_handle, name="objection_handle"),
+    path("approval/", approval.approval, name="approval"),
+    path("approval/approve/", approval.approve, name="approve"),
     path("vetoes/", county.veto_list, name="veto_list"),
     path("vetoes/new/", county.veto_create, name="veto_create"),
     path("ratings/", ratings.rating_list, name="rating_list"),

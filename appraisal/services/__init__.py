@@ -33,9 +33,11 @@ from appraisal.services.common import (  # noqa: F401
     parse_points,
 )
 from appraisal.services.notices import (  # noqa: F401
+    notice_send_ended,
     objection_handle,
     objection_record,
     public_notice_open,
+    public_notice_withdraw,
 )
 from appraisal.services.ratings import (  # noqa: F401
     rating_record,

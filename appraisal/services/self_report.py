@@ -15,6 +15,7 @@ from appraisal.models import (
     Track,
 )
 from appraisal.selectors import rubric_structure
+from appraisal.services import handoffs
 from appraisal.services.common import (
     EVIDENCE_EXTENSIONS,
     EVIDENCE_MAGIC,
@@ -24,7 +25,6 @@ from appraisal.services.common import (
     Tier,
     _event,
     _lock,
-    _notify,
     _recompute,
     _require_role,
     _require_scope,
@@ -192,12 +192,5 @@ def appraisal_submit(*, appraisal, user, ip=None, comment=""):
         ip=ip,
         on_behalf=on_behalf,
     )
-    if appraisal.track == Track.VILLAGE:
-        from campaign.models import User
-
-        _notify(
-            User.objects.filter(is_active=True, role=Role.TOWNSHIP, township_id=appraisal.township_id),
-            event,
-            _("%(subject)s submitted its self-inspection report") % {"subject": appraisal.subject},
-        )
+    handoffs.submitted(appraisal, event)
     return appraisal

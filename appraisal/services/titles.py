@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from appraisal.models import (
     Appraisal,
@@ -17,18 +18,17 @@ from appraisal.models import (
     VetoEvent,
 )
 from appraisal.selectors import titles_for
+from appraisal.services import handoffs
 from appraisal.services.common import (
     Action,
     AppraisalChanged,
     Status,
     _event,
     _lock_many,
-    _notify,
     _recompute,
     _require_role,
     _require_scope,
     _set_status,
-    _subject_users,
     _today,
 )
 from appraisal.services.self_report import validate_evidence_file
@@ -75,13 +75,8 @@ def appraisal_approve(*, appraisals, user, today=None, ip=None):
         event = _event(
             appraisal, user, Action.APPROVED, from_status=Status.PUBLICIZED, to_status=Status.APPROVED, ip=ip
         )
-        _notify(
-            _subject_users(appraisal),
-            event,
-            _("%(subject)s was approved with %(n)s stars")
-            % {"subject": appraisal.subject, "n": appraisal.star_count},
-        )
         if appraisal.star_count == 0:
+            handoffs.approved(appraisal, event, None)
             continue
         title = Title(
             campaign=appraisal.campaign,
@@ -101,6 +96,7 @@ def appraisal_approve(*, appraisals, user, today=None, ip=None):
         TitleEvent.objects.create(
             title=title, actor=user, action=TitleEvent.Action.NAMED, effective_on=today, ip_address=ip
         )
+        handoffs.approved(appraisal, event, title)
         titles.append(title)
     return titles
 
@@ -164,6 +160,8 @@ def veto_record(*, campaign, track, subject, user, kind, occurred_on, descriptio
         status=Title.Status.VALID, **_subject_filter(track, subject)
     ):
         _revoke(title, user, _("Veto: %(kind)s") % {"kind": veto.get_kind_display()}, today, ip)
+    # One message for the veto (it says why); the titles it revoked are part of it.
+    handoffs.vetoed(veto)
     return veto
 
 
@@ -172,7 +170,7 @@ def _revoke(title, user, reason, on, ip):
     title.revoked_on = on
     title.revoke_reason = reason
     title.save(update_fields=["status", "revoked_on", "revoke_reason"])
-    TitleEvent.objects.create(
+    return TitleEvent.objects.create(
         title=title,
         actor=user,
         action=TitleEvent.Action.REVOKED,
@@ -198,7 +196,8 @@ def title_revoke(*, title, user, reason, revoked_on=None, ip=None):
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for the revocation.")})
     title = _lock_title(user, title)
-    _revoke(title, user, reason.strip(), revoked_on or _today(), ip)
+    event = _revoke(title, user, reason.strip(), revoked_on or _today(), ip)
+    handoffs.title_revoked(title, event)
     return title
 
 
@@ -213,7 +212,7 @@ def title_withdraw_star(*, title, user, star, reason, effective_on=None, ip=None
     title.stars = [code for code in title.stars if code != star]
     title.star_count = len(title.stars)
     title.save(update_fields=["stars", "star_count"])
-    TitleEvent.objects.create(
+    event = TitleEvent.objects.create(
         title=title,
         actor=user,
         action=TitleEvent.Action.STAR_WITHDRAWN,
@@ -222,6 +221,9 @@ def title_withdraw_star(*, title, user, star, reason, effective_on=None, ip=None
         effective_on=effective_on or _today(),
         ip_address=ip,
     )
+    from appraisal.selectors import star_names
+
+    handoffs.star_withdrawn(title, event, star_names(title).get(star, star))
     return title
 
 
@@ -294,54 +296,110 @@ def title_expire(*, today=None):
         expired += len(batch)
 
 
+# Titles that expired while nothing ran (downtime, or before reminders existed) are announced for a month.
+EXPIRED_NOTICE_DAYS = 30
+
+
+def _reminder_line(title, threshold, today):
+    if threshold == 0:
+        return _("%(subject)s: the %(stars)s-star title expired on %(day)s; it enters a new round.") % {
+            "subject": title.subject,
+            "stars": title.star_count,
+            "day": f"{title.expired_on or title.valid_until:%Y-%m-%d}",
+        }
+    return ngettext(
+        "%(subject)s: the %(stars)s-star title is valid until %(until)s (%(days)s day left).",
+        "%(subject)s: the %(stars)s-star title is valid until %(until)s (%(days)s days left).",
+        (title.valid_until - today).days,
+    ) % {
+        "subject": title.subject,
+        "stars": title.star_count,
+        "until": f"{title.valid_until:%Y-%m-%d}",
+        "days": (title.valid_until - today).days,
+    }
+
+
+def _reminder_title(items, today):
+    if len(items) == 1:
+        title, threshold = items[0]
+        if threshold == 0:
+            return _("The title of %(subject)s has expired") % {"subject": title.subject}
+        return _("The title of %(subject)s expires in %(days)s days") % {
+            "subject": title.subject,
+            "days": (title.valid_until - today).days,
+        }
+    expired = sum(1 for _t, threshold in items if threshold == 0)
+    if expired == len(items):
+        return ngettext("%(n)s title has expired", "%(n)s titles have expired", expired) % {"n": expired}
+    return ngettext(
+        "%(n)s title expires soon or has expired", "%(n)s titles expire soon or have expired", len(items)
+    ) % {"n": len(items)}
+
+
+@transaction.atomic
 def title_send_reminders(*, today=None):
-    """Notify the township (or department) of each title expiring within 90 and 30 days, once each."""
+    """Remind holders before their titles expire (90 and 30 days) and tell them once they have.
+
+    Each title is reminded once per step (``Title.reminded_days``). Every user concerned (the holder:
+    village secretary, township or department; and the village's township) gets **one** message per
+    run listing all their titles, not one per title. Returns the number of messages created.
+    """
+    import hashlib
+
     from django.urls import reverse
     from django.utils import translation
 
-    from campaign.models import Notification, User
-    from campaign.notifications import notify
+    from appraisal.services.handoffs import send, subject_and_township
 
     today = today or _today()
     horizon = today + datetime.timedelta(days=max(REMINDER_DAYS))
-    titles = list(
-        Title.objects.filter(
-            status=Title.Status.VALID, valid_until__gte=today, valid_until__lte=horizon
-        ).select_related("village", "township", "department", "campaign")
-    )
-    if not titles:
-        return 0
-
-    def threshold(title):
+    due = []
+    for title in (
+        Title.objects.select_for_update(of=("self",))
+        .filter(status=Title.Status.VALID, valid_until__gte=today, valid_until__lte=horizon)
+        .select_related("village", "township", "department")
+        .order_by("valid_until", "id")
+    ):
         left = (title.valid_until - today).days
-        return min(d for d in REMINDER_DAYS if left <= d)
-
-    keys = {t.pk: f"title-expiry:{t.pk}:{threshold(t)}" for t in titles}
-    # One query decides which reminders already went out, so a re-run is cheap.
-    sent = set(Notification.objects.filter(key__in=keys.values()).values_list("key", flat=True))
-    todo = [t for t in titles if keys[t.pk] not in sent]
-    if not todo:
+        threshold = min(d for d in REMINDER_DAYS if left <= d)
+        if title.reminded_days is None or title.reminded_days > threshold:
+            due.append((title, threshold))
+    for title in (
+        Title.objects.select_for_update(of=("self",))
+        .filter(
+            status=Title.Status.EXPIRED, expired_on__gte=today - datetime.timedelta(days=EXPIRED_NOTICE_DAYS)
+        )
+        .exclude(reminded_days=0)
+        .select_related("village", "township", "department")
+        .order_by("expired_on", "id")
+    ):
+        due.append((title, 0))
+    if not due:
         return 0
-    township_ids = {t.township_id for t in todo if t.township_id}
-    department_ids = {t.department_id for t in todo if t.track == Track.DEPARTMENT}
-    recipients = {}
-    for user in User.objects.filter(is_active=True, role=Role.TOWNSHIP, township_id__in=township_ids):
-        recipients.setdefault(("t", user.township_id), []).append(user)
-    for user in User.objects.filter(is_active=True, role=Role.DEPARTMENT, department_id__in=department_ids):
-        recipients.setdefault(("d", user.department_id), []).append(user)
+    per_user, users = {}, {}
+    for title, threshold in due:
+        for user in subject_and_township(title):
+            users[user.pk] = user
+            per_user.setdefault(user.pk, []).append((title, threshold))
     created = 0
     with translation.override(settings.LANGUAGE_CODE):
-        for title in todo:
-            who = ("d", title.department_id) if title.track == Track.DEPARTMENT else ("t", title.township_id)
-            users = recipients.get(who, [])
-            days = (title.valid_until - today).days
-            created += notify(
-                users=users,
-                title=_("Title of %(subject)s expires in %(days)s days")
-                % {"subject": title.subject, "days": days},
-                body=_("The %(stars)s-star title named on %(named)s is valid until %(until)s.")
-                % {"stars": title.star_count, "named": title.named_on, "until": title.valid_until},
-                url=reverse("appraisal:title_detail", args=[title.pk]),
-                key=keys[title.pk],
+        for user_id, items in per_user.items():
+            digest = hashlib.sha1(
+                ",".join(f"{t.pk}:{d}" for t, d in items).encode(), usedforsecurity=False
+            ).hexdigest()
+            if len(items) == 1:
+                url = reverse("appraisal:title_detail", args=[items[0][0].pk])
+            else:
+                url = reverse("appraisal:title_list") + (
+                    "?state=expired" if all(d == 0 for _t, d in items) else "?state=expiring"
+                )
+            created += send(
+                [users[user_id]],
+                title=_reminder_title(items, today),
+                body="\n".join(_reminder_line(t, d, today) for t, d in items),
+                url=url,
+                key=f"title-reminders:{today:%Y%m%d}:{digest}",
             )
+    for threshold in {d for _t, d in due}:
+        Title.objects.filter(pk__in=[t.pk for t, d in due if d == threshold]).update(reminded_days=threshold)
     return created
