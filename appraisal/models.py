@@ -86,6 +86,7 @@ class Indicator(models.Model):
         MANUAL = "manual", _("scored by each tier")
         SURVEY = "survey", _("from the mass-satisfaction survey")
         RATING = "rating", _("from the ratings from below")
+        PEER = "peer", _("from the peer ratings")
 
     star = models.ForeignKey(
         Star, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("star")

@@ -18,6 +18,7 @@ from appraisal.models import (
     PublicNotice,
     Rating,
     Rubric,
+    SatisfactionSurvey,
     Score,
     Star,
     Title,
@@ -151,14 +152,39 @@ def township_queue(user, campaign):
 
 
 def recheck_queue(user, campaign):
-    """What waits for the county: villages reported for re-check, townships and departments submitted."""
-    return _list(
-        appraisals_for(user).filter(
+    """What waits for the county: villages reported for re-check, batch by batch (the longest waiting
+    first), then the townships' and departments' own reports."""
+    from django.db.models import F
+
+    return (
+        appraisals_for(user)
+        .filter(
             Q(track=Track.VILLAGE, status=Appraisal.Status.RECHECK_REQUESTED)
             | Q(track__in=[Track.TOWNSHIP, Track.DEPARTMENT], status=Appraisal.Status.SUBMITTED),
             campaign=campaign,
         )
+        .select_related("campaign", "township", "village", "department", "recheck_batch__township")
+        .order_by(
+            F("recheck_batch__reported_at").asc(nulls_last=True),
+            "recheck_batch_id",
+            "track",
+            "township__code",
+            "village__code",
+            "department__code",
+            "id",
+        )
     )
+
+
+def batch_sizes(batch_ids):
+    """{batch id: (villages reported in it, still waiting for the county)}."""
+    rows = (
+        Appraisal.objects.filter(recheck_batch_id__in=batch_ids)
+        .order_by()
+        .values("recheck_batch_id")
+        .annotate(total=Count("id"), waiting=Count("id", filter=Q(status=Appraisal.Status.RECHECK_REQUESTED)))
+    )
+    return {row["recheck_batch_id"]: (row["total"], row["waiting"]) for row in rows}
 
 
 def rechecked_for_notice(user, campaign):
@@ -227,14 +253,16 @@ def notices_for(user):
     )
 
 
-def department_rating_summary(campaign, department):
-    """Counts per grade and the satisfied share of a department's ratings (the aggregate only)."""
-    counts = dict(
-        Rating.objects.filter(campaign=campaign, department=department)
-        .order_by()
-        .values_list("grade")
-        .annotate(n=Count("id"))
-    )
+def department_rating_summary(campaign, department, kind=None):
+    """Counts per grade and the satisfied share of a department's ratings (the aggregate only).
+
+    ``kind``: only the ratings from below (``Rating.Kind.FROM_BELOW``) or by peers (``PEER``); both
+    when None.
+    """
+    ratings = Rating.objects.filter(campaign=campaign, department=department)
+    if kind:
+        ratings = ratings.filter(kind=kind)
+    counts = dict(ratings.order_by().values_list("grade").annotate(n=Count("id")))
     total = sum(counts.values())
     satisfied = sum(counts.get(g, 0) for g in Rating.SATISFIED_GRADES)
     rate = None
@@ -242,7 +270,49 @@ def department_rating_summary(campaign, department):
         from appraisal.scoring import quantize
 
         rate = quantize(100 * satisfied / total)
-    return {"counts": counts, "total": total, "rate": rate}
+    return {"counts": counts, "total": total, "rate": rate, "satisfied": satisfied}
+
+
+def feed_results(appraisal, structure):
+    """What explains the points of indicators fed by a survey or by ratings, per feed used in the rubric:
+    {feed: {"rate": Decimal or None, "total": answers, "satisfied": n, "counts": {grade: n}}}."""
+    from appraisal.models import Indicator
+
+    feeds = {i.feed for star in structure for i in star.indicators.all()} - {Indicator.Feed.MANUAL}
+    results = {}
+    if Indicator.Feed.SURVEY in feeds:
+        survey = SatisfactionSurvey.objects.filter(appraisal=appraisal).first()
+        results[Indicator.Feed.SURVEY] = {
+            "rate": appraisal.satisfaction_rate if survey else None,
+            "total": survey.sample_size if survey else 0,
+            "satisfied": (survey.satisfied + survey.fairly_satisfied) if survey else 0,
+            "counts": {},
+        }
+    for feed, kind in (
+        (Indicator.Feed.RATING, Rating.Kind.FROM_BELOW),
+        (Indicator.Feed.PEER, Rating.Kind.PEER),
+    ):
+        if feed in feeds and appraisal.department_id:
+            results[feed] = department_rating_summary(appraisal.campaign, appraisal.department, kind=kind)
+    return results
+
+
+def departments_to_rate(user, campaign):
+    """The departments ``user`` rates in ``campaign``: the county's participating departments (those with
+    an appraisal this year); a department rates the others (互评), never itself; townships and villages
+    rate them from below (下评). Nobody else rates."""
+    from villages.models import Department
+
+    if campaign is None or user.role not in (Role.TOWNSHIP, Role.VILLAGE, Role.DEPARTMENT):
+        return Department.objects.none()
+    departments = Department.objects.filter(
+        county_id=user.county_id,
+        appraisals__campaign=campaign,
+        appraisals__track=Track.DEPARTMENT,
+    ).distinct()
+    if user.role == Role.DEPARTMENT:
+        departments = departments.exclude(pk=user.department_id)
+    return departments.order_by("code")
 
 
 def ratings_given_by(user, campaign):

@@ -1,6 +1,18 @@
 from django.urls import path
 
-from appraisal.views import approval, checks, county, detail, holidays, notices, ratings, rubrics, titles
+from appraisal.views import (
+    approval,
+    check_form,
+    checks,
+    county,
+    detail,
+    evidence,
+    holidays,
+    notices,
+    ratings,
+    rubrics,
+    titles,
+)
 
 app_name = "appraisal"
 urlpatterns = [
@@ -10,11 +22,12 @@ urlpatterns = [
     path("<int:pk>/self-report/", detail.self_report, name="self_report"),
     path("<int:pk>/self-report/preview/", detail.self_report_preview, name="self_report_preview"),
     path("<int:pk>/survey/", detail.survey_record, name="survey_record"),
-    path("<int:pk>/check/", checks.check, name="check"),
+    path("<int:pk>/check/", check_form.check, name="check"),
     path("<int:pk>/return/", checks.return_for_revision, name="return"),
     path("<int:pk>/objection/", notices.objection_record, name="objection_record"),
-    path("evidence/<int:pk>/", detail.evidence_file, name="evidence_file"),
-    path("evidence/<int:pk>/delete/", detail.evidence_delete, name="evidence_delete"),
+    path("evidence/<int:pk>/", evidence.evidence_file, name="evidence_file"),
+    path("evidence/<int:pk>/thumbnail/", evidence.evidence_thumbnail, name="evidence_thumbnail"),
+    path("evidence/<int:pk>/delete/", evidence.evidence_delete, name="evidence_delete"),
     path("township/", checks.township_queue, name="township_queue"),
     path("township/report/", checks.request_recheck, name="request_recheck"),
     path("recheck/", checks.recheck_queue, name="recheck_queue"),

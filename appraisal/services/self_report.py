@@ -130,8 +130,15 @@ def evidence_remove(*, evidence, user, ip=None):
     appraisal = _lock(appraisal, (Status.DRAFT,))
     name = evidence.original_name
     storage, path = evidence.file.storage, evidence.file.name
+    thumbnail = f"thumbnails/{path}.jpg"
     evidence.delete()
-    transaction.on_commit(lambda: storage.delete(path))
+
+    def remove_files():
+        storage.delete(path)
+        if storage.exists(thumbnail):
+            storage.delete(thumbnail)
+
+    transaction.on_commit(remove_files)
     _event(appraisal, user, Action.EVIDENCE_REMOVED, comment=name, ip=ip, on_behalf=on_behalf)
 
 

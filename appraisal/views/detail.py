@@ -4,14 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from appraisal import scoring, selectors, services
 from appraisal.forms import ReturnForm, SurveyForm
-from appraisal.models import Appraisal, Evidence, Indicator, Score, Track
+from appraisal.models import Appraisal, Indicator, Score, Track
 from appraisal.views.common import client_ip, error_messages
 from campaign.access import get_in_scope
 from campaign.roles import Role
@@ -279,40 +278,6 @@ def self_report_preview(request, pk):
     preview["missing_scores"] = [i for star in preview["result"].stars for i in star.missing]
     preview["complete"] = not preview["missing_scores"] and not preview["missing_evidence"]
     return render(request, "appraisal/_preview.html", {"preview": preview, "appraisal": appraisal})
-
-
-@login_required
-@require_POST
-def evidence_delete(request, pk):
-    item = get_in_scope(Evidence.objects.filter(appraisal__in=selectors.appraisals_for(request.user)), pk=pk)
-    appraisal_id = item.appraisal_id
-    try:
-        services.evidence_remove(evidence=item, user=request.user, ip=client_ip(request))
-    except ValidationError as exc:
-        error_messages(request, exc)
-    else:
-        messages.success(request, _("The file was removed."))
-    return redirect("appraisal:self_report", pk=appraisal_id)
-
-
-@login_required
-def evidence_file(request, pk):
-    """Evidence goes out only through this view, to users whose scope holds the appraisal."""
-    item = get_in_scope(
-        Evidence.objects.filter(appraisal__in=selectors.appraisals_for(request.user)).select_related(
-            "appraisal"
-        ),
-        pk=pk,
-    )
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required

@@ -78,7 +78,9 @@ def test_main_journey(people, browser_login, live_server):
     page.wait_for_load_state()
     # Both lower tiers are shown; the township's changed score is where the form starts.
     assert page.locator("input[name^=score_]").first.input_value() == "4"
-    page.get_by_role("button", name="复检通过，予以推荐").click()
+    # Recommending or not has no preset: the reviewer chooses.
+    page.get_by_label("予以推荐", exact=True).check()
+    page.get_by_role("button", name="提交复检结果").click()
     page.wait_for_load_state()
     page.goto(f"{live_server.url}/appraisal/notices/")
     # Nothing is ticked at first; the next step names what will be put on the notice.

@@ -116,7 +116,9 @@ def test_township_check_form_starts_from_self_scores_and_returns(world, campaign
     client = login(world.tom)
     response = client.get(reverse("appraisal:check", args=[appraisal.pk]))
     rows = [r for g in response.context["stars"] for r in g["rows"]]
-    assert all(r["value"] == r["lower"][0].points for r in rows) and not any(r["differs"] for r in rows)
+    assert all(r["value"] == r["lower"][0]["score"].points for r in rows) and not any(
+        r["differs"] for r in rows
+    )
     # A reason is required to return.
     client.post(reverse("appraisal:return", args=[appraisal.pk]), {"reason": ""})
     assert af.reload(appraisal).status == S.SUBMITTED
