@@ -102,7 +102,16 @@ def _in_site_language(build):
 
 
 def _day(value):
-    return f"{value:%Y-%m-%d}" if value else "—"
+    """A date as the county reads it (a moment is turned to the county's day first)."""
+    import datetime
+
+    from django.utils import timezone
+
+    if not value:
+        return "—"
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    return f"{value:%Y-%m-%d}"
 
 
 def _detail(appraisal):

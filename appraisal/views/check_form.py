@@ -246,6 +246,8 @@ def check(request, pk):
             "tier_label": title,
             "lower_tiers": [Score.Tier(t).label for t in tiers],
             "below_label": Score.Tier(tiers[-1]).label,
+            # Checked before (the county sent it back): the form keeps this tier's earlier scores.
+            "has_own": bool(scores[tier]),
             "stars": check_rows(appraisal, tier, structure, scores, evidence, feeds, typed, errors),
             "opinion": opinion,
             "decision": decision,
