@@ -71,6 +71,11 @@ class NoticeForm(forms.Form):
         error_messages={"required": _("Enter the start date of the notice.")},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The browser's date picker offers no day before today (the service refuses one anyway).
+        self.fields["starts_on"].widget.attrs["min"] = timezone.localdate().isoformat()
+
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(

@@ -159,6 +159,7 @@ def _detail_page(request, notice, *, bound=None, status=200):
             "withdrawn": withdrawn,
             "can_edit": request.user.role == Role.COUNTY_ADMIN,
             "ended": notice.has_ended(timezone.localdate()),
+            "upcoming": timezone.localdate() < notice.starts_on,
         },
         status=status,
     )
