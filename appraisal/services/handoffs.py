@@ -52,7 +52,12 @@ def township_users(township_id):
 
 
 def subject_and_township(obj):
-    """The subject of an appraisal, title or veto, and its township's users (a department has none)."""
+    """The subject of an appraisal, title or veto, and its township's users (a department has none).
+
+    An advanced county's own title (the county track) is held by the county's administrators and
+    leaders."""
+    if obj.track == "county":
+        return list(_active(role__in=[Role.COUNTY_ADMIN, Role.COUNTY_LEADER], county_id=obj.county_id))
     users = subject_users(
         obj.track, village_id=obj.village_id, township_id=obj.township_id, department_id=obj.department_id
     )
@@ -116,6 +121,18 @@ def _day(value):
 
 def _detail(appraisal):
     return reverse("appraisal:appraisal_detail", args=[appraisal.pk])
+
+
+def title_url(title):
+    """A title's page (an advanced county's title has a page of its own on the county track)."""
+    from django.urls import NoReverseMatch
+
+    if title.track == "county":
+        try:
+            return reverse("appraisal:county_title", args=[title.pk])
+        except NoReverseMatch:
+            pass
+    return reverse("appraisal:title_detail", args=[title.pk])
 
 
 def _event_key(event):

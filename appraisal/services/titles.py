@@ -349,7 +349,7 @@ def title_send_reminders(*, today=None):
     from django.urls import reverse
     from django.utils import translation
 
-    from appraisal.services.handoffs import send, subject_and_township
+    from appraisal.services.handoffs import send, subject_and_township, title_url
 
     today = today or _today()
     horizon = today + datetime.timedelta(days=max(REMINDER_DAYS))
@@ -388,7 +388,7 @@ def title_send_reminders(*, today=None):
                 ",".join(f"{t.pk}:{d}" for t, d in items).encode(), usedforsecurity=False
             ).hexdigest()
             if len(items) == 1:
-                url = reverse("appraisal:title_detail", args=[items[0][0].pk])
+                url = title_url(items[0][0])
             else:
                 url = reverse("appraisal:title_list") + (
                     "?state=expired" if all(d == 0 for _t, d in items) else "?state=expiring"
