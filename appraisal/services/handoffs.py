@@ -66,6 +66,44 @@ def subject_and_township(obj):
     return _unique(users)
 
 
+def subjects_and_townships(objs):
+    """``subject_and_township`` for many titles (or appraisals) at once: {obj.pk: [users]}, four queries."""
+    by = {"village": {}, "township": {}, "department": {}, "county": {}}
+    wanted = {key: set() for key in by}
+    for obj in objs:
+        if obj.track == "county":
+            wanted["county"].add(obj.county_id)
+            continue
+        if obj.track == Track.VILLAGE:
+            wanted["village"].add(obj.village_id)
+        if obj.track in (Track.VILLAGE, Track.TOWNSHIP):
+            wanted["township"].add(obj.township_id)
+        if obj.track == Track.DEPARTMENT:
+            wanted["department"].add(obj.department_id)
+    queries = {
+        "village": dict(role=Role.VILLAGE, village_id__in=wanted["village"]),
+        "township": dict(role=Role.TOWNSHIP, township_id__in=wanted["township"]),
+        "department": dict(role=Role.DEPARTMENT, department_id__in=wanted["department"]),
+        "county": dict(role__in=[Role.COUNTY_ADMIN, Role.COUNTY_LEADER], county_id__in=wanted["county"]),
+    }
+    for key, filters in queries.items():
+        if wanted[key]:
+            for user in _active(**filters).order_by("id"):
+                by[key].setdefault(getattr(user, f"{key}_id"), []).append(user)
+    out = {}
+    for obj in objs:
+        if obj.track == "county":
+            users = by["county"].get(obj.county_id, [])
+        elif obj.track == Track.DEPARTMENT:
+            users = by["department"].get(obj.department_id, [])
+        else:
+            users = by["township"].get(obj.township_id, [])
+            if obj.track == Track.VILLAGE:
+                users = by["village"].get(obj.village_id, []) + users
+        out[obj.pk] = _unique(users)
+    return out
+
+
 def county_checkers(county_id, township_id=None):
     """County administrators, and the reviewers whose scope holds the township (or who see the county)."""
     reviewers = Q(role=Role.COUNTY_REVIEWER, organizer_area__isnull=True)

@@ -349,7 +349,7 @@ def title_send_reminders(*, today=None):
     from django.urls import reverse
     from django.utils import translation
 
-    from appraisal.services.handoffs import send, subject_and_township, title_url
+    from appraisal.services.handoffs import send, subjects_and_townships, title_url
 
     today = today or _today()
     horizon = today + datetime.timedelta(days=max(REMINDER_DAYS))
@@ -377,8 +377,9 @@ def title_send_reminders(*, today=None):
     if not due:
         return 0
     per_user, users = {}, {}
+    holders = subjects_and_townships([t for t, _d in due])
     for title, threshold in due:
-        for user in subject_and_township(title):
+        for user in holders[title.pk]:
             users[user.pk] = user
             per_user.setdefault(user.pk, []).append((title, threshold))
     created = 0
