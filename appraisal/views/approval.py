@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from appraisal import selectors, services
 from appraisal.views.checks import _campaign
-from appraisal.views.common import client_ip, error_messages
+from appraisal.views.common import client_ip, error_messages, parse_ids
 from campaign.access import role_required
 from campaign.roles import Role
 
@@ -60,9 +60,8 @@ def approval(request):
 @role_required(Role.COUNTY_LEADER)
 @require_POST
 def approve(request):
-    raw = request.POST.getlist("appraisal")
-    ids = {int(v) for v in raw if v.isdigit() and len(v) < 12}
-    if len(ids) != len(set(raw)):
+    ids, valid = parse_ids(request.POST.getlist("appraisal"))
+    if not valid:
         raise PermissionDenied
     appraisals = list(selectors.appraisals_for(request.user).filter(pk__in=ids))
     if len(appraisals) != len(ids):

@@ -176,6 +176,11 @@ def check_rows(appraisal, tier, structure, scores, evidence, feeds, typed=None, 
     return stars
 
 
+def _text(value):
+    """Typed text as the database can keep it (PostgreSQL refuses NUL characters in text)."""
+    return (value or "").replace("\x00", "")
+
+
 def _record(request, appraisal, tier, typed, opinion, decision):
     if tier == Score.Tier.TOWNSHIP:
         services.appraisal_township_check(
@@ -212,10 +217,10 @@ def check(request, pk):
     decision = ""
     if request.method == "POST":
         typed = {
-            i.id: (request.POST.get(f"score_{i.id}", ""), request.POST.get(f"remark_{i.id}", ""))
+            i.id: (_text(request.POST.get(f"score_{i.id}")), _text(request.POST.get(f"remark_{i.id}")))
             for i in indicators
         }
-        opinion = request.POST.get("opinion", "")
+        opinion = _text(request.POST.get("opinion"))
         decision = request.POST.get("decision", "")
         if tier == Score.Tier.COUNTY and decision not in DECISIONS:
             # Recommending or not is the reviewer's decision: no default, an empty one is refused.

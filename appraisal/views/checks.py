@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from appraisal import selectors, services
 from appraisal.forms import ReturnForm
 from appraisal.models import Appraisal, Track
-from appraisal.views.common import client_ip, error_messages, page
+from appraisal.views.common import client_ip, error_messages, page, parse_id, parse_ids
 from campaign.access import get_in_scope, role_required
 from campaign.roles import Role
 
@@ -23,8 +23,8 @@ COUNTY_CHECKERS = (Role.COUNTY_ADMIN, Role.COUNTY_REVIEWER)
 def _campaign(request):
     campaign_id = request.GET.get("campaign")
     campaigns = selectors.campaigns_for(request.user)
-    if campaign_id and campaign_id.isdigit():
-        chosen = campaigns.filter(pk=campaign_id).first()
+    if parse_id(campaign_id) is not None:
+        chosen = campaigns.filter(pk=parse_id(campaign_id)).first()
         if chosen is not None:
             return chosen
     # No choice, or one outside the user's scope: the current campaign.
@@ -66,9 +66,9 @@ def township_queue(request):
 @require_POST
 def request_recheck(request):
     """Report the chosen checked villages to the county for re-check (one or a batch)."""
-    ids = [int(v) for v in request.POST.getlist("appraisal") if v.isdigit()]
+    ids, valid = parse_ids(request.POST.getlist("appraisal"))
     appraisals = list(selectors.appraisals_for(request.user).filter(pk__in=ids, track=Track.VILLAGE))
-    if len(appraisals) != len(set(ids)):
+    if not valid or len(appraisals) != len(ids):
         raise PermissionDenied
     try:
         with transaction.atomic():
@@ -90,11 +90,11 @@ def recheck_queue(request):
     queryset = selectors.recheck_queue(request.user, campaign) if campaign else Appraisal.objects.none()
     filters = {}
     township = request.GET.get("township", "")
-    if township.isdigit() and len(township) < 12:
+    if parse_id(township) is not None:
         queryset = queryset.filter(township_id=township)
         filters["township"] = township
     batch = request.GET.get("batch", "")
-    if batch.isdigit() and len(batch) < 12:
+    if parse_id(batch) is not None:
         queryset = queryset.filter(recheck_batch_id=batch)
         filters["batch"] = batch
     page_obj = page(request, queryset)

@@ -12,7 +12,7 @@ from appraisal import selectors, services
 from appraisal.forms import VetoForm
 from appraisal.models import Appraisal, Track
 from appraisal.views.checks import _campaign
-from appraisal.views.common import client_ip, page
+from appraisal.views.common import client_ip, page, parse_id
 from campaign.access import get_in_scope, role_required
 from campaign.roles import COUNTY_ROLES, Role
 
@@ -35,7 +35,7 @@ def appraisal_list(request):
             queryset = queryset.filter(**{name: value})
             filters[name] = value
     township = request.GET.get("township", "")
-    if township.isdigit():
+    if parse_id(township) is not None:
         queryset = queryset.filter(township_id=township)
         filters["township"] = township
     queryset = queryset.order_by("track", "township__code", "village__code", "department__code", "id")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from appraisal import services
 from appraisal.forms import DateInput
 from appraisal.holidays import Holiday
+from appraisal.views.common import parse_id
 from campaign.access import get_in_scope, role_required
 from campaign.roles import Role
 
@@ -30,7 +31,7 @@ class HolidayForm(forms.Form):
 
 def _year(request):
     raw = request.GET.get("year", "")
-    if raw.isdigit() and 2000 <= int(raw) <= 2100:
+    if parse_id(raw) is not None and 2000 <= int(raw) <= 2100:
         return int(raw)
     return timezone.localdate().year
 
@@ -68,7 +69,7 @@ def holiday_list(request):
     year = _year(request)
     editing = None
     edit_id = request.GET.get("edit", "")
-    if edit_id.isdigit():
+    if parse_id(edit_id) is not None:
         editing = get_in_scope(Holiday.objects.all(), pk=edit_id)
         year = editing.date.year
     if request.method == "POST":

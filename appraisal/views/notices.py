@@ -13,7 +13,7 @@ from appraisal.forms import NoticeForm, ObjectionForm, ObjectionHandleForm, With
 from appraisal.models import Appraisal, Objection
 from appraisal.services.notices import notice_period
 from appraisal.views.checks import _campaign
-from appraisal.views.common import client_ip, error_messages
+from appraisal.views.common import client_ip, error_messages, parse_ids
 from campaign.access import get_in_scope, role_required
 from campaign.roles import Role
 
@@ -46,9 +46,8 @@ def notice_list(request):
 
 def _chosen(request):
     """The ticked appraisals, all in the user's scope (403 otherwise)."""
-    raw = request.POST.getlist("appraisal")
-    ids = {int(v) for v in raw if v.isdigit() and len(v) < 12}
-    if len(ids) != len(set(raw)):
+    ids, valid = parse_ids(request.POST.getlist("appraisal"))
+    if not valid:
         raise PermissionDenied
     appraisals = list(
         selectors.appraisals_for(request.user)
