@@ -18,7 +18,6 @@ from appraisal.models import (
     PublicNotice,
     Rating,
     Rubric,
-    SatisfactionSurvey,
     Score,
     Star,
     Title,
@@ -176,17 +175,6 @@ def recheck_queue(user, campaign):
     )
 
 
-def batch_sizes(batch_ids):
-    """{batch id: (villages reported in it, still waiting for the county)}."""
-    rows = (
-        Appraisal.objects.filter(recheck_batch_id__in=batch_ids)
-        .order_by()
-        .values("recheck_batch_id")
-        .annotate(total=Count("id"), waiting=Count("id", filter=Q(status=Appraisal.Status.RECHECK_REQUESTED)))
-    )
-    return {row["recheck_batch_id"]: (row["total"], row["waiting"]) for row in rows}
-
-
 def rechecked_for_notice(user, campaign):
     return _list(appraisals_for(user).filter(campaign=campaign, status=Appraisal.Status.RECHECKED))
 
@@ -273,48 +261,6 @@ def department_rating_summary(campaign, department, kind=None):
     return {"counts": counts, "total": total, "rate": rate, "satisfied": satisfied}
 
 
-def feed_results(appraisal, structure):
-    """What explains the points of indicators fed by a survey or by ratings, per feed used in the rubric:
-    {feed: {"rate": Decimal or None, "total": answers, "satisfied": n, "counts": {grade: n}}}."""
-    from appraisal.models import Indicator
-
-    feeds = {i.feed for star in structure for i in star.indicators.all()} - {Indicator.Feed.MANUAL}
-    results = {}
-    if Indicator.Feed.SURVEY in feeds:
-        survey = SatisfactionSurvey.objects.filter(appraisal=appraisal).first()
-        results[Indicator.Feed.SURVEY] = {
-            "rate": appraisal.satisfaction_rate if survey else None,
-            "total": survey.sample_size if survey else 0,
-            "satisfied": (survey.satisfied + survey.fairly_satisfied) if survey else 0,
-            "counts": {},
-        }
-    for feed, kind in (
-        (Indicator.Feed.RATING, Rating.Kind.FROM_BELOW),
-        (Indicator.Feed.PEER, Rating.Kind.PEER),
-    ):
-        if feed in feeds and appraisal.department_id:
-            results[feed] = department_rating_summary(appraisal.campaign, appraisal.department, kind=kind)
-    return results
-
-
-def departments_to_rate(user, campaign):
-    """The departments ``user`` rates in ``campaign``: the county's participating departments (those with
-    an appraisal this year); a department rates the others (互评), never itself; townships and villages
-    rate them from below (下评). Nobody else rates."""
-    from villages.models import Department
-
-    if campaign is None or user.role not in (Role.TOWNSHIP, Role.VILLAGE, Role.DEPARTMENT):
-        return Department.objects.none()
-    departments = Department.objects.filter(
-        county_id=user.county_id,
-        appraisals__campaign=campaign,
-        appraisals__track=Track.DEPARTMENT,
-    ).distinct()
-    if user.role == Role.DEPARTMENT:
-        departments = departments.exclude(pk=user.department_id)
-    return departments.order_by("code")
-
-
 def ratings_given_by(user, campaign):
     return {r.department_id: r for r in Rating.objects.filter(campaign=campaign, rater=user)}
 
@@ -346,56 +292,11 @@ def townships_in_scope(user):
     return townships_for(user).order_by("code")
 
 
-def approval_warnings(batch):
-    """What the leader should look at before approving, by name (lagging is added by steering's panel):
-    subjects short of a star (named with fewer stars than the rubric has) and objections still open."""
-    from django.utils.translation import gettext as _
-
-    stars = {}
-    for rubric_id, code, name in (
-        Star.objects.filter(rubric_id__in={a.rubric_id for a in batch})
-        .order_by("rubric_id", "order", "id")
-        .values_list("rubric_id", "code", "name")
-    ):
-        stars.setdefault(rubric_id, []).append((code, name))
-    short, pending = [], []
-    for appraisal in batch:
-        missing = [
-            name for code, name in stars.get(appraisal.rubric_id, []) if code not in appraisal.stars_earned
-        ]
-        if missing:
-            short.append(
-                _("%(subject)s (%(n)s★, short of: %(stars)s)")
-                % {"subject": appraisal.subject, "n": appraisal.star_count, "stars": "、".join(missing)}
-            )
-        if appraisal.pending_objections:
-            pending.append(str(appraisal.subject))
-    warnings = []
-    if short:
-        warnings.append(
-            {
-                "key": "below-threshold",
-                "text": _("Below the star threshold, they would be named with fewer stars: %(list)s.")
-                % {"list": "；".join(short)},
-            }
-        )
-    if pending:
-        warnings.append(
-            {
-                "key": "objection-open",
-                "text": _("An objection is still open, so they cannot be approved yet: %(list)s.")
-                % {"list": "、".join(pending)},
-            }
-        )
-    return warnings
-
-
-def withdrawn_from_notice(user, notice):
-    """The subjects taken off ``notice`` (in the user's scope), with who and why."""
-    from appraisal.models import NoticeWithdrawal
-
-    return (
-        NoticeWithdrawal.objects.filter(notice=notice, appraisal__in=appraisals_for(user))
-        .select_related("appraisal__village", "appraisal__township", "appraisal__department", "withdrawn_by")
-        .order_by("withdrawn_at", "id")
-    )
+# Reads of the review pages (check, re-check queue, approval, ratings), kept in their own module.
+from appraisal.review_selectors import (  # noqa: E402, F401
+    approval_warnings,
+    batch_sizes,
+    departments_to_rate,
+    feed_results,
+    withdrawn_from_notice,
+)

@@ -32,6 +32,13 @@ from appraisal.services.common import (  # noqa: F401
     appraisal_result,
     parse_points,
 )
+from appraisal.services.expiry import (  # noqa: F401
+    EXPIRE_SQL,
+    EXPIRY_CHUNK,
+    REMINDER_DAYS,
+    title_expire,
+    title_send_reminders,
+)
 from appraisal.services.notices import (  # noqa: F401
     notice_send_ended,
     objection_handle,
@@ -67,14 +74,9 @@ from appraisal.services.start import (  # noqa: F401
     campaign_open_appraisals,
 )
 from appraisal.services.titles import (  # noqa: F401
-    EXPIRE_SQL,
-    EXPIRY_CHUNK,
-    REMINDER_DAYS,
     add_years,
     appraisal_approve,
-    title_expire,
     title_revoke,
-    title_send_reminders,
     title_withdraw_star,
     veto_record,
 )
