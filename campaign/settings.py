@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that its process_exception sees a view's database error first.
+    "campaign.errors.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "campaign.urls"
@@ -86,6 +88,14 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # An unreachable database host must not hold a request (and a web worker) for minutes:
+    # after this many seconds the page answers 503 (campaign/errors.py).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    )
+# Seconds a 503 "database unreachable" page asks browsers and proxies to wait (Retry-After).
+DATABASE_RETRY_AFTER = env_int("DATABASE_RETRY_AFTER", 30)
 _test_db_name = env_str("TEST_DATABASE_NAME")
 if _test_db_name:
     DATABASES["default"]["TEST"] = {"NAME": _test_db_name}
@@ -95,6 +105,7 @@ AUTH_USER_MODEL = "campaign.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+CSRF_FAILURE_VIEW = "campaign.errors.csrf_failure"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -22,3 +22,7 @@ urlpatterns = [
     path("reports/", include("campaign.reports.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "campaign.errors.permission_denied"
+handler404 = "campaign.errors.page_not_found"
+handler500 = "campaign.errors.server_error"
