@@ -63,6 +63,11 @@ class User(AbstractUser):
         related_name="users",
         verbose_name=_("organizer's area"),
     )
+    # Set when an administrator chose the password (a new account, a reset): the user picks their own
+    # before anything else (campaign.accounts.middleware). Demo users and createsuperuser leave it off.
+    must_change_password = models.BooleanField(
+        _("must change the password at next login"), default=False, db_default=False
+    )
 
     class Meta:
         verbose_name = _("user")

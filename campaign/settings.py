@@ -1,5 +1,7 @@
 """Settings for Lianchuang, read from the environment (see README, "Configuration")."""
 
+import ipaddress
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -22,8 +24,22 @@ if not SECRET_KEY:
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+# Demo mode (README, "Demo mode"): the only mode in which seed_demo runs and the public demo
+# password logs in; plain HTTP is allowed when the app only answers on this machine. Production
+# never sets it.
+DEMO_MODE = env_bool("DEMO_MODE", False)
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG or DEMO_MODE else [])
+# Plain HTTP is acceptable only for a demo that nobody else can reach.
+_PLAIN_HTTP_DEMO = DEMO_MODE and bool(ALLOWED_HOSTS) and set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Reverse proxies whose X-Forwarded-For is believed (campaign/net.py): addresses or networks,
+# e.g. "10.0.0.5,172.18.0.0/16". Empty: the header is ignored and the peer address is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+try:
+    TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network(entry, strict=False) for entry in TRUSTED_PROXIES]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES must list IP addresses or networks: {exc}") from exc
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -38,6 +54,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_celery_beat",
+    "axes",
     "campaign",
     "villages",
     "villages.importer",
@@ -58,8 +75,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # An account whose password an administrator set goes to the password page first.
+    "campaign.accounts.middleware.PasswordChangeRequiredMiddleware",
     # Last, so that its process_exception sees a view's database error first.
     "campaign.errors.DatabaseUnavailableMiddleware",
+    # Turns a locked login into the "too many attempts" page (django-axes wants to be last).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "campaign.urls"
@@ -107,11 +128,37 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 CSRF_FAILURE_VIEW = "campaign.errors.csrf_failure"
 
+# 等保 2.0 practice: 12 characters, three character classes, none of the campaign's own words
+# (campaign/accounts/passwords.py). Demo users are created without these (seed_demo, demo mode).
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked username or address before the password is even checked.
+    "campaign.accounts.throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (django-axes, counters in the database shared by every worker; README
+# "Logins and passwords"). A username locks after LOGIN_FAILURE_LIMIT failures, an address
+# after LOGIN_ADDRESS_FAILURE_LIMIT, both for LOGIN_LOCK_MINUTES after the last failure.
+AXES_HANDLER = "campaign.accounts.throttle.LoginThrottleHandler"
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCK_MINUTES", 15))
+if min(AXES_FAILURE_LIMIT, LOGIN_ADDRESS_FAILURE_LIMIT, AXES_COOLOFF_TIME.total_seconds()) <= 0:
+    raise ImproperlyConfigured(
+        "LOGIN_FAILURE_LIMIT, LOGIN_ADDRESS_FAILURE_LIMIT and LOGIN_LOCK_MINUTES must be positive"
+    )
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "campaign.net.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "campaign.accounts.views.locked_out"
+AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "campaign.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "campaign.accounts.passwords.OrganisationWordsValidator"},
 ]
 
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", default="zh-hans")
@@ -249,13 +296,13 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     # County intranets terminate TLS at a proxy; these are overridable for a
-    # plain-HTTP trial behind a firewall.
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # plain-HTTP trial behind a firewall, and off by default for a demo on 127.0.0.1.
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not _PLAIN_HTTP_DEMO)
     # Health probes (compose, load balancers) speak plain HTTP inside the network.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
-    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not _PLAIN_HTTP_DEMO)
+    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not _PLAIN_HTTP_DEMO)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if _PLAIN_HTTP_DEMO else 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

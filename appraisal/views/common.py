@@ -5,9 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 
-
-def client_ip(request):
-    return request.META.get("REMOTE_ADDR") or None
+from campaign.net import client_ip  # noqa: F401 - the views record it on every event
 
 
 def page(request, queryset):
