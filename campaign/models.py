@@ -177,3 +177,43 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class BackgroundJob(models.Model):
+    """When a job run by a Celery worker was queued and started, and by which worker (campaign/jobs.py).
+
+    Subclasses name their waiting and working statuses and the setting that holds their task's
+    hard time limit; past it, a page offers to start the job again ("probably interrupted").
+    """
+
+    QUEUED_STATUSES = ("queued",)
+    RUNNING_STATUSES = ("running",)
+    TIME_LIMIT_SETTING = "CELERY_TASK_TIME_LIMIT"
+
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    started_by = models.CharField(_("worker"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def time_limit(self):
+        from django.conf import settings
+
+        return getattr(settings, self.TIME_LIMIT_SETTING)
+
+    @property
+    def waiting_since(self):
+        """Since when the job has been queued or running (None when it is neither)."""
+        if self.status in self.RUNNING_STATUSES:
+            return self.started_at or self.queued_at
+        if self.status in self.QUEUED_STATUSES:
+            return self.queued_at
+        return None
+
+    @property
+    def is_overdue(self):
+        from campaign.jobs import is_overdue
+
+        return is_overdue(self.waiting_since, self.time_limit)

@@ -218,18 +218,35 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The queue tasks are sent to (the real-worker tests give each test a queue of its own).
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
+# Large registry imports (villages.importer.tasks) may take longer than a PDF.
+IMPORT_TASK_TIME_LIMIT = 30 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that sends a job must not hang when Redis is down (campaign/jobs.py): connect
+# within 2 s, retry twice, then the job is marked failed with "后台服务暂不可用，请稍后重试".
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+_FEW_RETRIES = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_TASK_PUBLISH_RETRY_POLICY = _FEW_RETRIES
 # With acks_late, Redis hands an unacknowledged task to another worker once
 # this many seconds have passed (a worker killed mid-task is noticed this
-# way). It must exceed the longest task, or a slow task would run twice.
-CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60)
+# way). Just above the longest task's hard limit: longer, and a killed job would wait that
+# long; shorter, and a slow task would run twice.
+CELERY_VISIBILITY_TIMEOUT = env_int(
+    "CELERY_VISIBILITY_TIMEOUT", max(CELERY_TASK_TIME_LIMIT, IMPORT_TASK_TIME_LIMIT) + 5 * 60
+)
 if CELERY_VISIBILITY_TIMEOUT <= 0:
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be a positive number of seconds")
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": 2,
+    **_FEW_RETRIES,
+}
 # How often (seconds) a worker looks for such abandoned tasks; kombu's default
 # sweep is every 100 s. The real-worker test lowers it to notice at once.
 _restore_every = env_int("CELERY_UNACKED_RESTORE_INTERVAL", 0)
@@ -238,7 +255,13 @@ if _restore_every > 0:
         "unacked_restore_interval": _restore_every,
         "unacked_restore_throttle": 1,
     }
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# The result store is Redis too: without this it retries twenty times, a second apart.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "retry_policy": _FEW_RETRIES,
+}
+# How often beat runs the sweeper of stale jobs (campaign.tasks.sweep_stale_jobs), in seconds.
+JOBS_SWEEP_EVERY = env_int("JOBS_SWEEP_EVERY", 5 * 60)
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TASK_TRACK_STARTED = True
 CELERY_WORKER_SEND_TASK_EVENTS = False

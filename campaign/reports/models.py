@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from campaign.models import BackgroundJob
+
 
 class RenderStatus(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("pdf status", "draft")
@@ -45,7 +47,7 @@ class ProgressReport(models.Model):
         return f"{self.campaign} · {self.period}"
 
 
-class Briefing(models.Model):
+class Briefing(BackgroundJob):
     """A numbered briefing (工作简报 第N期) built from a report plus the county's own text."""
 
     Status = RenderStatus
@@ -109,7 +111,7 @@ class Briefing(models.Model):
         return f"第{self.number}期"
 
 
-class Document(models.Model):
+class Document(BackgroundJob):
     """Another printed document of a campaign: a certificate, the naming list, the county self-check."""
 
     class Kind(models.TextChoices):

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -60,6 +61,9 @@ class _CappedUploadHandler(FileUploadHandler):
         return None
 
 
+# The import views run outside the request's transaction: a job handed to a worker is sent when
+# the service commits, so the page can tell at once when no worker could be reached (campaign/jobs.py).
+@transaction.non_atomic_requests
 @csrf_exempt
 @login_required
 def import_upload(request):
@@ -104,7 +108,13 @@ def import_detail(request, pk):
     return render(
         request,
         "importer/import_detail.html",
-        {"job": job, "errors_page": errors, "page_obj": errors, "counts": counts},
+        {
+            "job": job,
+            "errors_page": errors,
+            "page_obj": errors,
+            "counts": counts,
+            "cancellable": ImportJob.CANCELLABLE,
+        },
     )
 
 
@@ -118,6 +128,7 @@ def import_progress(request, pk):
     return response
 
 
+@transaction.non_atomic_requests
 @require_POST
 @role_required(*IMPORT_ROLES)
 def import_confirm(request, pk):
@@ -127,10 +138,43 @@ def import_confirm(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("importer:detail", pk=job.pk)
+    job.refresh_from_db()
     if job.status == ImportJob.Status.APPLIED:
         messages.success(request, _("The file was imported."))
     elif job.status != ImportJob.Status.APPLYING:
         messages.error(request, job.message or _("Nothing was imported."))
+    return redirect("importer:detail", pk=job.pk)
+
+
+@transaction.non_atomic_requests
+@require_POST
+@role_required(*IMPORT_ROLES)
+def import_retry(request, pk):
+    """Start a failed or interrupted import again (see services.import_job_retry)."""
+    job = _job(request, pk)
+    try:
+        services.import_job_retry(job=job, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        job.refresh_from_db()
+        if job.status == ImportJob.Status.FAILED:
+            messages.error(request, job.message)
+        else:
+            messages.success(request, _("The import was started again."))
+    return redirect("importer:detail", pk=job.pk)
+
+
+@require_POST
+@role_required(*IMPORT_ROLES)
+def import_cancel(request, pk):
+    job = _job(request, pk)
+    try:
+        services.import_job_cancel(job=job, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The import was cancelled; nothing of it was imported."))
     return redirect("importer:detail", pk=job.pk)
 
 
