@@ -94,11 +94,9 @@ def stale_filter(*, now, limit, node=None, fallback):
     orphaned. ``fallback`` names a timestamp for rows made before ``queued_at`` existed.
     """
     cutoff = now - limit
-
-    def older(field):
-        return Q(**{f"{field}__lt": cutoff}) | Q(**{f"{field}__isnull": True, f"{fallback}__lt": cutoff})
-
-    queued, running = older("queued_at"), older("started_at")
+    queued = Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True, **{f"{fallback}__lt": cutoff})
+    # A job in a working status that no worker has started yet is still waiting in the queue.
+    running = Q(started_at__lt=cutoff) | (Q(started_at__isnull=True) & queued)
     if node:
         running |= Q(started_by=node)
     return queued, running
