@@ -90,7 +90,7 @@ def village_workbook(*codes):
 def test_a_large_import_with_the_broker_down_fails_and_can_be_retried_or_cancelled(
     world, alice, broker, settings
 ):
-    settings.IMPORT_ASYNC_ROWS = 2
+    settings.IMPORT_ASYNC_BYTES = 1
     broker.down()
     response = alice.post(
         "/registry/import/upload/", {"file": upload_file(village_workbook("070", "071", "072"))}
@@ -130,7 +130,7 @@ def test_a_large_import_with_the_broker_down_fails_and_can_be_retried_or_cancell
 def test_applying_a_large_import_with_the_broker_down_applies_nothing(world, alice, broker, settings):
     from villages.models import Village
 
-    settings.IMPORT_ASYNC_ROWS = 2
+    settings.IMPORT_ASYNC_BYTES = 1
     response = alice.post(
         "/registry/import/upload/", {"file": upload_file(village_workbook("070", "071", "072"))}
     )

@@ -12,7 +12,7 @@ from campaign.jobs import current_worker, enqueue
 from campaign.roles import Role
 from villages.importer.models import ImportJob
 from villages.importer.planner import Plan
-from villages.importer.xlsx import Workbook, WorkbookError, inspect_file
+from villages.importer.xlsx import Workbook, WorkbookError, inspect_file, uncompressed_size
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +25,9 @@ def limits():
         "max_bytes": getattr(settings, "IMPORT_MAX_UPLOAD_BYTES", 20 * MB),
         "max_uncompressed_bytes": getattr(settings, "IMPORT_MAX_UNCOMPRESSED_BYTES", 1024 * MB),
         "max_rows": getattr(settings, "IMPORT_MAX_ROWS", 400_000),
-        "async_rows": getattr(settings, "IMPORT_ASYNC_ROWS", 2000),
+        # Above this many bytes of sheet XML once unpacked (about 2,500 rows) a worker checks and
+        # applies the file; the zip's declared sizes are reliable, the <dimension> it carries is not.
+        "async_bytes": getattr(settings, "IMPORT_ASYNC_BYTES", 1 * MB),
     }
 
 
@@ -90,7 +92,7 @@ def import_job_create(*, user, upload, rows_estimate=0):
     )
     job.file.save(upload.name, upload, save=False)
     job.full_clean()
-    if rows_estimate > limits()["async_rows"]:
+    if in_background(job):
         job.queued_at = timezone.now()
         job.save()
         _send(job, "preview")
@@ -98,6 +100,11 @@ def import_job_create(*, user, upload, rows_estimate=0):
         job.save()
         import_job_preview(job=job)
     return job
+
+
+def in_background(job):
+    """Whether a worker checks and applies this job: by the unpacked size of its sheets."""
+    return uncompressed_size(job.file.path) > limits()["async_bytes"]
 
 
 def _send(job, step):
@@ -178,7 +185,7 @@ def import_job_confirm(*, job, user):
     if not claimed:
         raise ValidationError(_("This import is already being applied."))
     job.refresh_from_db()
-    if job.rows_total > limits()["async_rows"]:
+    if in_background(job):
         _send(job, "apply")
         return job
     return import_job_apply(job=job)
@@ -206,7 +213,7 @@ def import_job_retry(*, job, user):
         _send(job, "apply")
         return job
     job.status = ImportJob.Status.QUEUED
-    if job.rows_total > limits()["async_rows"]:
+    if in_background(job):
         job.queued_at = now
         job.save()
         _send(job, "preview")
