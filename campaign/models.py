@@ -7,11 +7,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaign.roles import COUNTY_ROLES, Role
+from campaign.validators import validate_name
 
 
 class User(AbstractUser):
     Role = Role
 
+    # Printed in histories and PDFs: the shared name rules apply (campaign/validators.py).
+    first_name = models.CharField(_("first name"), max_length=150, blank=True, validators=[validate_name])
+    last_name = models.CharField(_("last name"), max_length=150, blank=True, validators=[validate_name])
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.VILLAGE)
     city = models.ForeignKey(
         "villages.City",
@@ -110,7 +114,7 @@ class Campaign(models.Model):
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_name])
     self_report_deadline = models.DateField(_("self-report deadline"), null=True, blank=True)
     township_check_deadline = models.DateField(_("township check deadline"), null=True, blank=True)
     county_recheck_deadline = models.DateField(_("county re-check deadline"), null=True, blank=True)

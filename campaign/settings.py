@@ -201,6 +201,10 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# Caps on a whole upload request, checked before its body is read (campaign/uploads.py): a
+# self-report saved with evidence for several indicators at once, a notice reply with its files.
+EVIDENCE_REQUEST_MAX_BYTES = env_int("EVIDENCE_REQUEST_MAX_BYTES", 60 * 1024 * 1024)
+NOTICE_REPLY_MAX_BYTES = env_int("NOTICE_REPLY_MAX_BYTES", 50 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.utils.translation import gettext as _
 
 from campaign.net import client_ip  # noqa: F401 - the views record it on every event
 
@@ -16,3 +17,10 @@ def error_messages(request, exc: ValidationError):
     """Show a service's refusal at the top of the page (field errors go beside their fields)."""
     for message in exc.messages:
         messages.error(request, message)
+
+
+def evidence_too_large():
+    """Why an evidence file was not kept: it passed EVIDENCE_MAX_BYTES (campaign/uploads.py)."""
+    return _("The file is larger than %(mb)s MB and was not stored.") % {
+        "mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
+    }

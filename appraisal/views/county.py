@@ -1,5 +1,6 @@
 """The county's steps after re-check: public notices and objections, approval, vetoes; the appraisal list."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,9 +14,10 @@ from appraisal import selectors, services
 from appraisal.forms import NoticeForm, ObjectionForm, ObjectionHandleForm, VetoForm
 from appraisal.models import Appraisal, Objection, Track
 from appraisal.views.checks import _campaign
-from appraisal.views.common import client_ip, error_messages, page
+from appraisal.views.common import client_ip, error_messages, evidence_too_large, page
 from campaign.access import get_in_scope, role_required
 from campaign.roles import COUNTY_ROLES, Role
+from campaign.uploads import upload_limit
 
 S = Appraisal.Status
 
@@ -277,12 +279,19 @@ def _veto_page(request, campaign, form, status=200):
 
 @role_required(Role.COUNTY_ADMIN)
 @require_POST
+@upload_limit(
+    max_request_bytes=lambda: settings.EVIDENCE_MAX_BYTES, max_file_bytes=lambda: settings.EVIDENCE_MAX_BYTES
+)
 def veto_create(request):
     from villages.selectors import departments_for, townships_for, villages_for
 
     campaign = _campaign(request)
     form = VetoForm(request.POST, request.FILES, subjects=_veto_subjects(request.user))
-    if form.is_valid() and campaign is not None:
+    if request.upload_too_large or request.refused_uploads:
+        # The form keeps what was typed; the file was not stored.
+        form.is_valid()
+        form.add_error("evidence", evidence_too_large())
+    elif form.is_valid() and campaign is not None:
         track, _sep, subject_id = form.cleaned_data["subject"].partition(":")
         source = {"village": villages_for, "township": townships_for, "department": departments_for}[track]
         subject = get_in_scope(source(request.user), pk=subject_id)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from campaign.models import BackgroundJob
+from campaign.validators import validate_name
 
 
 class RenderStatus(models.TextChoices):
@@ -84,7 +85,9 @@ class Briefing(BackgroundJob):
         verbose_name=_("progress report"),
     )
     number = models.PositiveIntegerField(_("issue number"))
-    title = models.CharField(_("briefing name"), max_length=60, default="三级联创工作简报")
+    title = models.CharField(
+        _("briefing name"), max_length=60, default="三级联创工作简报", validators=[validate_name]
+    )
     # Bounded: a briefing of 10,000 lines took 48 s to lay out and kept 830 MB in the web worker.
     editor_note = models.TextField(
         _("editor's note"), blank=True, max_length=BRIEFING_TEXT_MAX, validators=BRIEFING_TEXT_VALIDATORS

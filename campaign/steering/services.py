@@ -196,6 +196,13 @@ def notice_reply(*, notice, user, text, files=(), ip=None):
             checked.append((upload, *validate_upload(upload)))
         except ValidationError as error:
             raise ValidationError({"files": error.messages}) from error
+    if sum(upload.size for upload in files) > settings.NOTICE_REPLY_MAX_BYTES:
+        raise ValidationError(
+            {
+                "files": _("The reply with its files is larger than %(mb)s MB; send fewer or smaller files.")
+                % {"mb": settings.NOTICE_REPLY_MAX_BYTES // (1024 * 1024)}
+            }
+        )
     reply = NoticeReply.objects.create(notice=notice, author=user, text=text.strip())
     for upload, name, _ext in checked:
         attachment = NoticeAttachment(

@@ -57,4 +57,3 @@ def test_a_full_size_briefing_is_accepted(world, login, campaign):
     text = "\n".join(["各乡镇要对照细则逐项检查。" * 8] * 25)[:3000]
     response = client.post("/reports/briefings/new/", form_data(campaign, highlights=text, problems=text))
     assert response.status_code == 302
-

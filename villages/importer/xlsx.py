@@ -40,6 +40,7 @@ from defusedxml import ElementTree as SafeElementTree
 from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import Workbook as OpenpyxlWorkbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -624,7 +625,7 @@ def write_workbook(sheets):
             header_cells.append(cell)
         sheet.append(header_cells)
         for row in rows:
-            sheet.append(row)
+            sheet.append([_safe_value(sheet, value) if type(value) is str else value for value in row])
     output = tempfile.TemporaryFile()
     workbook.save(output)
     output.seek(0)
@@ -635,3 +636,24 @@ def _write_cell(sheet, value):
     from openpyxl.cell import WriteOnlyCell
 
     return WriteOnlyCell(sheet, value=value)
+
+
+def text_cell(sheet, value):
+    """A cell that holds ``value`` as text, whatever it starts with.
+
+    openpyxl turns any string starting with ``=`` into a formula, so a name typed as
+    ``=HYPERLINK("http://…","详情")`` would become a live link in every export. Typed as a string
+    (written as an inline string) Excel, WPS and LibreOffice show it as it is, and reading the
+    export back gives the same text: no leading quote is added.
+    """
+    cell = _write_cell(sheet, ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = cell.TYPE_STRING
+    return cell
+
+
+def _safe_value(sheet, value):
+    # Only the rare string that openpyxl would take for a formula, or refuse, becomes a cell object:
+    # this runs for every text cell of 300,000-row exports.
+    if value.startswith("=") or ILLEGAL_CHARACTERS_RE.search(value):
+        return text_cell(sheet, value)
+    return value
