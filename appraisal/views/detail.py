@@ -15,6 +15,7 @@ from appraisal.forms import ReturnForm, SurveyForm
 from appraisal.models import Appraisal, Evidence, Indicator, Score, Track
 from appraisal.views.common import client_ip, error_messages, evidence_too_large
 from campaign.access import get_in_scope
+from campaign.files import clean_filename
 from campaign.roles import Role
 from campaign.uploads import upload_limit
 
@@ -327,7 +328,10 @@ def evidence_file(request, pk):
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(
-        handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
+        handle,
+        as_attachment=True,
+        filename=clean_filename(item.original_name),
+        content_type=item.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaign.access import get_in_scope, role_required
+from campaign.files import clean_filename
 from campaign.reports import pdf
 from campaign.reports.documents import briefing_context
 from campaign.reports.forms import BriefingForm
@@ -158,4 +159,5 @@ def briefing_download(request, pk):
     if not path.is_file():
         raise Http404(_("The PDF is not ready."))
     filename = f"{briefing.title}-{briefing.campaign.year}-{briefing.issue_label}.pdf"
-    return FileResponse(open(path, "rb"), content_type="application/pdf", filename=filename)  # noqa: SIM115
+    handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
+    return FileResponse(handle, content_type="application/pdf", filename=clean_filename(filename))

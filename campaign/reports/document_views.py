@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from appraisal.selectors import campaigns_for, titles_for
 from campaign.access import get_in_scope, role_required
+from campaign.files import clean_filename
 from campaign.reports import pdf
 from campaign.reports.models import Document
 from campaign.reports.selectors import documents_for
@@ -96,4 +97,5 @@ def document_download(request, pk):
     if not path.is_file():
         raise Http404(_("The PDF is not ready."))
     filename = f"{document.get_kind_display()}-{document.campaign.year}-{document.pk}.pdf"
-    return FileResponse(open(path, "rb"), content_type="application/pdf", filename=filename)  # noqa: SIM115
+    handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
+    return FileResponse(handle, content_type="application/pdf", filename=clean_filename(filename))

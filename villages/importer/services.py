@@ -8,6 +8,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from campaign.files import clean_filename
 from campaign.jobs import current_worker, enqueue
 from campaign.roles import Role
 from villages.importer.models import ImportJob
@@ -85,12 +86,12 @@ def import_job_create(*, user, upload, rows_estimate=0):
     job = ImportJob(
         county=county,
         township=township,
-        original_name=upload.name[:255],
+        original_name=clean_filename(upload.name, max_length=255),
         created_by=user,
         language=translation.get_language() or settings.LANGUAGE_CODE,
         rows_total=rows_estimate,
     )
-    job.file.save(upload.name, upload, save=False)
+    job.file.save(job.original_name, upload, save=False)
     job.full_clean()
     if in_background(job):
         job.queued_at = timezone.now()

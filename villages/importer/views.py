@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaign.access import get_in_scope, require_role, role_required
+from campaign.files import clean_filename
 from campaign.roles import Role
 from campaign.uploads import upload_limit
 from villages.importer import exports, selectors, services
@@ -161,7 +162,9 @@ def import_errors_download(request, pk):
     rows = ([e["sheet"], e["row"], e["column"], e["message"]] for e in job.errors)
     handle = write_workbook([(_("Problems"), headers, rows)])
     name = f"{_('problems')}-{job.pk}.xlsx"
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
+    return FileResponse(
+        handle, as_attachment=True, filename=clean_filename(name), content_type=XLSX_CONTENT_TYPE
+    )
 
 
 def _kind(kind):
@@ -173,7 +176,9 @@ def _kind(kind):
 
 def _xlsx_response(handle, kind, prefix):
     name = f"{prefix}-{sheet_title(kind)}-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
+    return FileResponse(
+        handle, as_attachment=True, filename=clean_filename(name), content_type=XLSX_CONTENT_TYPE
+    )
 
 
 @role_required(*IMPORT_ROLES)

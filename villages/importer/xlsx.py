@@ -647,7 +647,7 @@ def text_cell(sheet, value):
     export back gives the same text: no leading quote is added.
     """
     cell = _write_cell(sheet, ILLEGAL_CHARACTERS_RE.sub("", value))
-    cell.data_type = cell.TYPE_STRING
+    cell.data_type = "s"  # openpyxl.cell.cell.TYPE_STRING
     return cell
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaign.access import get_in_scope, role_required
+from campaign.files import clean_filename
 from campaign.roles import Role
 from campaign.steering import selectors, services
 from campaign.steering.forms import NoticeFilterForm, NoticeForm, ReplyForm, ReviewForm
@@ -238,7 +239,7 @@ def attachment_download(request, pk, attachment_pk):
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=attachment.original_name)
+    return FileResponse(handle, as_attachment=True, filename=clean_filename(attachment.original_name))
 
 
 @role_required(*selectors.NOTICE_ROLES)
