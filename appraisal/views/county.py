@@ -1,10 +1,13 @@
 """The county's steps after re-check: public notices and objections, approval, vetoes; the appraisal list."""
 
+from pathlib import PurePath
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +19,7 @@ from appraisal.models import Appraisal, Objection, Track
 from appraisal.views.checks import _campaign
 from appraisal.views.common import client_ip, error_messages, evidence_too_large, page
 from campaign.access import get_in_scope, role_required
+from campaign.files import clean_filename
 from campaign.roles import COUNTY_ROLES, Role
 from campaign.uploads import upload_limit
 
@@ -266,6 +270,20 @@ def veto_list(request):
     if request.user.role == Role.COUNTY_ADMIN:
         form = VetoForm(subjects=_veto_subjects(request.user))
     return _veto_page(request, campaign, form)
+
+
+@login_required
+def veto_evidence(request, pk):
+    """A veto's evidence, only through this view and only to users whose scope holds the veto."""
+    veto = get_in_scope(selectors.vetoes_for(request.user).exclude(evidence=""), pk=pk)
+    try:
+        handle = veto.evidence.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    name = clean_filename(PurePath(veto.evidence.name).name)
+    response = FileResponse(handle, as_attachment=True, filename=name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _veto_page(request, campaign, form, status=200):

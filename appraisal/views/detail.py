@@ -27,6 +27,16 @@ SUBJECT_OF_ROLE = {
 }
 
 
+def may_fill_in(user, appraisal):
+    """Whether ``user``'s role ever fills in this appraisal's self-report (in the right state)."""
+    subject_role = {
+        Track.VILLAGE: Role.VILLAGE,
+        Track.TOWNSHIP: Role.TOWNSHIP,
+        Track.DEPARTMENT: Role.DEPARTMENT,
+    }
+    return user.role == subject_role[appraisal.track] or services.fills_in_for_village(user, appraisal)
+
+
 def actions_for(user, appraisal):
     """What ``user`` may do with ``appraisal`` now (the services check again)."""
     role, status, track = user.role, appraisal.status, appraisal.track
@@ -170,6 +180,9 @@ def self_report(request, pk):
     appraisal = get_in_scope(selectors.appraisals_for(request.user), pk=pk)
     if "edit" not in actions_for(request.user, appraisal):
         if request.method == "POST":
+            if not may_fill_in(request.user, appraisal):
+                # Not "changed, reload": no reload would let this role fill in a self-report.
+                raise PermissionDenied
             messages.error(request, services.AppraisalChanged.default_message)
         return redirect("appraisal:appraisal_detail", pk=appraisal.pk)
     structure = selectors.rubric_structure(appraisal.rubric)
