@@ -8,10 +8,10 @@ from tests.jobs.proxy import Forwarder
 
 
 def _reset_pools():
-    # Connections and producers are pooled per broker URL: start afresh after the URL changed.
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
+    # Connections and producers are pooled per broker URL (kombu keeps them in a registry shared by
+    # the process): let the app look its pools up again after the URL changed. Closing them would
+    # leave closed pools in that registry for the next test on the same URL.
+    celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
 
