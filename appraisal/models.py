@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from campaign.validators import validate_name
 from villages.models import County, Department, Township, Village
 
 POINTS = {"max_digits": 6, "decimal_places": 1}
@@ -67,7 +68,7 @@ class Star(models.Model):
         Rubric, on_delete=models.CASCADE, related_name="stars", verbose_name=_("rubric")
     )
     code = models.SlugField(_("code"), max_length=20)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("name"), max_length=50, validators=[validate_name])
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     max_points = models.DecimalField(_("maximum points"), **POINTS, default=Decimal("20"))
 
@@ -514,7 +515,7 @@ class PublicNotice(models.Model):
     """A public notice (公示) of a batch of appraisals, over working days."""
 
     campaign = models.ForeignKey("campaign.Campaign", on_delete=models.PROTECT, related_name="notices")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_name])
     starts_on = models.DateField(_("starts"))
     ends_on = models.DateField(_("ends"))
     working_days = models.PositiveSmallIntegerField(_("working days"))

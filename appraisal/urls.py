@@ -40,6 +40,7 @@ urlpatterns = [
     path("approval/approve/", approval.approve, name="approve"),
     path("vetoes/", county.veto_list, name="veto_list"),
     path("vetoes/new/", county.veto_create, name="veto_create"),
+    path("vetoes/<int:pk>/evidence/", county.veto_evidence, name="veto_evidence"),
     path("ratings/", ratings.rating_list, name="rating_list"),
     path("ratings/<int:department_pk>/", ratings.rating_record, name="rating_record"),
     path("campaigns/", rubrics.campaign_list, name="campaign_list"),

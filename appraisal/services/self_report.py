@@ -32,6 +32,7 @@ from appraisal.services.common import (
     _write_scores,
     appraisal_result,
 )
+from campaign.files import clean_filename
 from campaign.roles import Role
 
 # ---------------------------------------------------------------- self-report
@@ -111,12 +112,12 @@ def evidence_add(*, appraisal, indicator, upload, user, ip=None):
     item = Evidence(
         appraisal=appraisal,
         indicator=indicator,
-        original_name=PurePath(upload.name).name[:200],
+        original_name=clean_filename(upload.name),
         size=upload.size,
         content_type=EVIDENCE_EXTENSIONS[suffix],
         uploaded_by=user,
     )
-    item.file.save(upload.name, upload, save=False)
+    item.file.save(item.original_name, upload, save=False)
     item.full_clean()
     item.save()
     _event(appraisal, user, Action.EVIDENCE_ADDED, comment=item.original_name, ip=ip, on_behalf=on_behalf)

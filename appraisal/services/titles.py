@@ -28,6 +28,7 @@ from appraisal.services.common import (
     _today,
 )
 from appraisal.services.self_report import validate_evidence_file
+from campaign.files import clean_filename
 from campaign.roles import Role
 
 # ---------------------------------------------------------------- approval and titles
@@ -129,7 +130,7 @@ def veto_record(*, campaign, track, subject, user, kind, occurred_on, descriptio
         department=subject if track == Track.DEPARTMENT else None,
     )
     if evidence is not None:
-        veto.evidence.save(evidence.name, evidence, save=False)
+        veto.evidence.save(clean_filename(evidence.name), evidence, save=False)
     veto.full_clean()
     veto.save()
     appraisal = (

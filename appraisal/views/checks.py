@@ -13,7 +13,7 @@ from appraisal import selectors, services
 from appraisal.forms import ReturnForm
 from appraisal.models import Appraisal, Track
 from appraisal.views.common import client_ip, error_messages, page, parse_id, parse_ids
-from campaign.access import get_in_scope, role_required
+from campaign.access import get_in_scope, next_url, role_required
 from campaign.roles import Role
 
 S = Appraisal.Status
@@ -79,7 +79,7 @@ def request_recheck(request):
         error_messages(request, exc)
     else:
         messages.success(request, _("%(n)s reported to the county for re-check.") % {"n": len(done)})
-    return redirect(request.POST.get("next") or "appraisal:township_queue")
+    return redirect(next_url(request, "appraisal:township_queue"))
 
 
 @role_required(*COUNTY_CHECKERS)

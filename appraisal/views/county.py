@@ -1,9 +1,13 @@
 """The county's appraisal list and vetoes (notices: ``views/notices.py``; approval: ``views/approval.py``)."""
 
+from pathlib import PurePath
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,9 +16,11 @@ from appraisal import selectors, services
 from appraisal.forms import VetoForm
 from appraisal.models import Appraisal, Track
 from appraisal.views.checks import _campaign
-from appraisal.views.common import client_ip, page, parse_id
+from appraisal.views.common import client_ip, evidence_too_large, page, parse_id
 from campaign.access import get_in_scope, role_required
+from campaign.files import clean_filename
 from campaign.roles import COUNTY_ROLES, Role
+from campaign.uploads import upload_limit
 
 S = Appraisal.Status
 
@@ -85,6 +91,20 @@ def veto_list(request):
     return _veto_page(request, campaign, form)
 
 
+@login_required
+def veto_evidence(request, pk):
+    """A veto's evidence, only through this view and only to users whose scope holds the veto."""
+    veto = get_in_scope(selectors.vetoes_for(request.user).exclude(evidence=""), pk=pk)
+    try:
+        handle = veto.evidence.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    name = clean_filename(PurePath(veto.evidence.name).name)
+    response = FileResponse(handle, as_attachment=True, filename=name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def _veto_page(request, campaign, form, status=200):
     return render(
         request,
@@ -96,12 +116,19 @@ def _veto_page(request, campaign, form, status=200):
 
 @role_required(Role.COUNTY_ADMIN)
 @require_POST
+@upload_limit(
+    max_request_bytes=lambda: settings.EVIDENCE_MAX_BYTES, max_file_bytes=lambda: settings.EVIDENCE_MAX_BYTES
+)
 def veto_create(request):
     from villages.selectors import departments_for, townships_for, villages_for
 
     campaign = _campaign(request)
     form = VetoForm(request.POST, request.FILES, subjects=_veto_subjects(request.user))
-    if form.is_valid() and campaign is not None:
+    if request.upload_too_large or request.refused_uploads:
+        # The form keeps what was typed; the file was not stored.
+        form.is_valid()
+        form.add_error("evidence", evidence_too_large())
+    elif form.is_valid() and campaign is not None:
         track, _sep, subject_id = form.cleaned_data["subject"].partition(":")
         source = {"village": villages_for, "township": townships_for, "department": departments_for}[track]
         subject = get_in_scope(source(request.user), pk=subject_id)

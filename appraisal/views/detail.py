@@ -1,5 +1,6 @@
 """A subject's appraisal: every tier side by side, the result, the history; the subject's own report."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,9 +12,10 @@ from django.views.decorators.http import require_POST
 from appraisal import scoring, selectors, services
 from appraisal.forms import ReturnForm, SurveyForm
 from appraisal.models import Appraisal, Indicator, Score, Track
-from appraisal.views.common import client_ip, error_messages
+from appraisal.views.common import client_ip, error_messages, evidence_too_large
 from campaign.access import get_in_scope
 from campaign.roles import Role
+from campaign.uploads import upload_limit
 
 S = Appraisal.Status
 SUBJECT_OF_ROLE = {
@@ -21,6 +23,16 @@ SUBJECT_OF_ROLE = {
     Role.TOWNSHIP: Track.TOWNSHIP,
     Role.DEPARTMENT: Track.DEPARTMENT,
 }
+
+
+def may_fill_in(user, appraisal):
+    """Whether ``user``'s role ever fills in this appraisal's self-report (in the right state)."""
+    subject_role = {
+        Track.VILLAGE: Role.VILLAGE,
+        Track.TOWNSHIP: Role.TOWNSHIP,
+        Track.DEPARTMENT: Role.DEPARTMENT,
+    }
+    return user.role == subject_role[appraisal.track] or services.fills_in_for_village(user, appraisal)
 
 
 def actions_for(user, appraisal):
@@ -157,22 +169,41 @@ def _self_values(request, indicators):
 
 
 @login_required
+@upload_limit(
+    max_request_bytes=lambda: settings.EVIDENCE_REQUEST_MAX_BYTES,
+    max_file_bytes=lambda: settings.EVIDENCE_MAX_BYTES,
+)
 def self_report(request, pk):
     """Self-assessment: per indicator a score, a narrative, evidence; save any time, submit when complete."""
     appraisal = get_in_scope(selectors.appraisals_for(request.user), pk=pk)
     if "edit" not in actions_for(request.user, appraisal):
         if request.method == "POST":
+            if not may_fill_in(request.user, appraisal):
+                # Not "changed, reload": no reload would let this role fill in a self-report.
+                raise PermissionDenied
             messages.error(request, services.AppraisalChanged.default_message)
         return redirect("appraisal:appraisal_detail", pk=appraisal.pk)
     structure = selectors.rubric_structure(appraisal.rubric)
     indicators = [i for star in structure for i in star.indicators.all()]
     errors = {}
     typed = {}
-    if request.method == "POST":
+    if request.method == "POST" and request.upload_too_large:
+        # The body was not read (or not to its end): nothing is saved, the page says why.
+        messages.error(
+            request,
+            _("The files sent at once pass %(mb)s MB in total; nothing was saved. Add a few at a time.")
+            % {"mb": settings.EVIDENCE_REQUEST_MAX_BYTES // (1024 * 1024)},
+        )
+        typed = _self_values(request, indicators)
+    elif request.method == "POST":
         typed = _self_values(request, indicators)
         files = {i.id: request.FILES[f"file_{i.id}"] for i in indicators if f"file_{i.id}" in request.FILES}
         submitting = False
+        refused = {field: [evidence_too_large()] for field, _name in request.refused_uploads}
         try:
+            if refused:
+                # The other fields were read: keep them on the page, store nothing of this post.
+                raise ValidationError(refused)
             # A savepoint: if anything is refused, nothing of this post is kept.
             with transaction.atomic():
                 services.appraisal_save_self(

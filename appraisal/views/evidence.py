@@ -22,6 +22,7 @@ from appraisal import selectors, services
 from appraisal.models import Evidence
 from appraisal.views.common import client_ip, error_messages
 from campaign.access import get_in_scope
+from campaign.files import clean_filename
 
 IMAGE_TYPES = ("image/jpeg", "image/png")
 INLINE_TYPES = (*IMAGE_TYPES, "application/pdf")
@@ -55,7 +56,10 @@ def evidence_file(request, pk):
         raise Http404 from None
     inline = request.GET.get("inline") == "1" and item.content_type in INLINE_TYPES
     response = FileResponse(
-        handle, as_attachment=not inline, filename=item.original_name, content_type=item.content_type
+        handle,
+        as_attachment=not inline,
+        filename=clean_filename(item.original_name),
+        content_type=item.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     if inline:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from appraisal.selectors import campaigns_for, titles_for
 from campaign.access import get_in_scope, role_required
+from campaign.files import clean_filename
 from campaign.reports import pdf
 from campaign.reports.models import Document
 from campaign.reports.selectors import documents_for
@@ -57,6 +59,8 @@ def document_list(request):
     )
 
 
+# Not in the request's transaction: the page tells at once whether the job was sent (campaign/jobs.py).
+@transaction.non_atomic_requests
 @require_POST
 @role_required(Role.COUNTY_ADMIN)
 def document_make(request):
@@ -70,22 +74,28 @@ def document_make(request):
             titles_for(request.user).filter(campaign=campaign), pk=request.POST.get("title") or 0
         )
     try:
-        document_request(campaign=campaign, kind=kind, title=title, user=request.user)
+        document = document_request(campaign=campaign, kind=kind, title=title, user=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("The PDF is being made."))
+        document.refresh_from_db(fields=["status", "failure_reason"])
+        if document.status == Document.Status.FAILED:
+            messages.error(request, document.failure_reason)
+        else:
+            messages.success(request, _("The PDF is being made."))
     return redirect(f"{reverse('reports:document_list')}?campaign={campaign.pk}")
 
 
 @role_required(*VIEWERS)
 def document_download(request, pk):
+    """The last PDF made, also while a new one is being made."""
     document = get_in_scope(documents_for(request.user), pk=pk)
-    if document.status != Document.Status.DONE or not document.pdf:
+    if not document.pdf:
         raise Http404(_("The PDF is not ready."))
     path = pdf.media_path(document.pdf)
     if not path.is_file():
         raise Http404(_("The PDF is not ready."))
     filename = f"{document.get_kind_display()}-{document.campaign.year}-{document.pk}.pdf"
-    return FileResponse(open(path, "rb"), content_type="application/pdf", filename=filename)  # noqa: SIM115
+    handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
+    return FileResponse(handle, content_type="application/pdf", filename=clean_filename(filename))

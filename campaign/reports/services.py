@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from campaign.access import require_role
 from campaign.celery import transient_errors
+from campaign.jobs import current_worker, enqueue
 from campaign.reports import pdf
 from campaign.reports.figures import build_report_data
 from campaign.reports.models import Briefing, ProgressReport, RenderStatus
@@ -153,12 +154,27 @@ def briefing_request_pdf(*, briefing, user=None):
 
     if user is not None:
         _check_editor(user, briefing.campaign)
+    now = timezone.now()
+    times = {"queued_at": now, "started_at": None, "started_by": ""}
     Briefing.objects.filter(pk=briefing.pk).update(
-        status=RenderStatus.QUEUED, failure_reason="", updated_at=timezone.now()
+        status=RenderStatus.QUEUED, failure_reason="", updated_at=now, **times
     )
     briefing.status = RenderStatus.QUEUED
-    transaction.on_commit(lambda: render_briefing.delay(briefing.pk))
+    for name, value in times.items():
+        setattr(briefing, name, value)
+    enqueue(render_briefing, briefing.pk, on_failure=_job_failed(Briefing, briefing.pk))
     return briefing
+
+
+def _job_failed(model, pk):
+    """What marks a briefing or document failed when its task cannot be sent (campaign.jobs.enqueue)."""
+
+    def mark(message):
+        model.objects.filter(pk=pk, status=RenderStatus.QUEUED).update(
+            status=RenderStatus.FAILED, failure_reason=message
+        )
+
+    return mark
 
 
 @transaction.atomic
@@ -205,7 +221,9 @@ def briefing_render(*, briefing_id):
             return None
         briefing.status = RenderStatus.RUNNING
         briefing.failure_reason = ""
-        briefing.save(update_fields=["status", "failure_reason", "updated_at"])
+        briefing.started_at = timezone.now()
+        briefing.started_by = current_worker()
+        briefing.save(update_fields=["status", "failure_reason", "started_at", "started_by", "updated_at"])
     try:
         with transaction.atomic():
             # The row lock serializes two deliveries of the same task: the
@@ -287,7 +305,11 @@ def document_request(*, campaign, kind, user=None, title=None):
     document, _created = Document.objects.get_or_create(
         campaign=campaign, kind=kind, title_id=title.pk if title else 0
     )
-    Document.objects.filter(pk=document.pk).update(status=RenderStatus.QUEUED, failure_reason="")
+    now = timezone.now()
+    Document.objects.filter(pk=document.pk).update(
+        status=RenderStatus.QUEUED, failure_reason="", queued_at=now, started_at=None, started_by=""
+    )
     document.status = RenderStatus.QUEUED
-    transaction.on_commit(lambda: render_document.delay(document.pk))
+    document.queued_at, document.started_at, document.started_by = now, None, ""
+    enqueue(render_document, document.pk, on_failure=_job_failed(Document, document.pk))
     return document
