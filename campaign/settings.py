@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "appraisal",
     "campaign.steering",
     "campaign.reports",
+    "indicators",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +119,7 @@ LOCALE_PATHS = [
     BASE_DIR / "villages" / "locale",
     BASE_DIR / "cadres" / "locale",
     BASE_DIR / "appraisal" / "locale",
+    BASE_DIR / "indicators" / "locale",
     BASE_DIR / "locale",
 ]
 TIME_ZONE = env_str("TIME_ZONE", default="Asia/Shanghai")
