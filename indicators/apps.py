@@ -15,12 +15,15 @@ class IndicatorsConfig(AppConfig):
         (40, "indicators:home", _("Village indicators"), _READERS),
         (41, "indicators:settings", _("Indicator targets and settings"), (Role.COUNTY_ADMIN,)),
     ]
+    # The township's workbook of sheets goes through the registry importer (villages/importer/plans.py).
+    import_plans = {"indicator_sheets": "indicators.excel.SheetPlan"}
     # Sections this app adds to lower apps' pages (campaign/panels.py).
     panels = {
         "village_detail": [(40, "indicators.panels.village_sheets")],
         "self_report": [(40, "indicators.panels.self_report_figures")],
         "todo": [(40, "indicators.panels.todo")],
     }
+    annotations = {"self_report": [(40, "indicators.panels.self_report_annotation")]}
 
     def ready(self):
         from indicators.schedule import register_schedules

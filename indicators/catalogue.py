@@ -53,6 +53,14 @@ class Definition:
     numerator: str = ""
     denominator: str = ""
     help: object = ""
+    # The label standing alone (outside its group, e.g. in a target): "Members under 35", not "of whom …".
+    title: object = ""
+    # A county's own indicator (``ExtraIndicator``): its id; 0 for the built-in ones.
+    extra_id: int = 0
+
+    @property
+    def name(self):
+        return self.title or self.label
 
     @property
     def is_entered(self):
@@ -72,7 +80,7 @@ class Definition:
 
     @property
     def builtin(self):
-        return True
+        return not self.extra_id
 
 
 class Group:
@@ -82,6 +90,7 @@ class Group:
     ECONOMY = "economy"
     ACTIVITIES = "activities"
     SUPPORT = "support"
+    COUNTY = "county"
 
 
 GROUP_LABELS = {
@@ -91,6 +100,7 @@ GROUP_LABELS = {
     Group.ECONOMY: _("Cooperatives and collective economy"),
     Group.ACTIVITIES: _("Organization life and training"),
     Group.SUPPORT: _("Venue and support"),
+    Group.COUNTY: _("The county's own indicators"),
 }
 GROUP_ORDER = list(GROUP_LABELS)
 
@@ -101,8 +111,24 @@ TIMES = pgettext_lazy("unit", "times")
 DEFINITIONS = [
     # Party members (entered: members are not in the registry).
     Definition("members", _("Party members"), Group.MEMBERS, E, unit=PERSONS),
-    Definition("members_under_35", _("of whom under 35"), Group.MEMBERS, E, unit=PERSONS, whole="members"),
-    Definition("members_women", _("of whom women"), Group.MEMBERS, E, unit=PERSONS, whole="members"),
+    Definition(
+        "members_under_35",
+        _("of whom under 35"),
+        Group.MEMBERS,
+        E,
+        unit=PERSONS,
+        whole="members",
+        title=_("Members under 35"),
+    ),
+    Definition(
+        "members_women",
+        _("of whom women"),
+        Group.MEMBERS,
+        E,
+        unit=PERSONS,
+        whole="members",
+        title=_("Women members"),
+    ),
     Definition(
         "members_high_school",
         _("of whom with senior middle school or more"),
@@ -110,6 +136,7 @@ DEFINITIONS = [
         E,
         unit=PERSONS,
         whole="members",
+        title=_("Members with senior middle school or more"),
     ),
     Definition(
         "members_under_35_share",
@@ -147,6 +174,7 @@ DEFINITIONS = [
         E,
         unit=PERSONS,
         whole="new_members",
+        title=_("New members under 35"),
     ),
     Definition("activists", _("Activists applying to join"), Group.DEVELOPMENT, E, unit=PERSONS),
     # Village cadres (derived from the registry's positions).
@@ -199,6 +227,7 @@ DEFINITIONS = [
         D,
         unit=PERSONS,
         whole="committee_members",
+        title=_("Village-committee members who are party members"),
         help=_("Village-committee members who had joined the party by that date (交叉任职)"),
     ),
     Definition(
@@ -221,6 +250,7 @@ DEFINITIONS = [
         E,
         unit=pgettext_lazy("unit", "units"),
         whole="cooperatives",
+        title=_("Cooperatives with a party organization"),
     ),
     Definition(
         "cooperative_coverage",

@@ -195,8 +195,8 @@ class IndicatorSheet(models.Model):
     )
     derived_as_of = models.DateField(_("registry figures as of"), null=True, blank=True)
 
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed on"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
