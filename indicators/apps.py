@@ -23,6 +23,8 @@ class IndicatorsConfig(AppConfig):
         "self_report": [(40, "indicators.panels.self_report_figures")],
         "todo": [(40, "indicators.panels.todo")],
     }
+    # The progress report's and briefing's section (campaign/reports/sections.py).
+    report_sections = [(45, "indicators.report.SECTION")]
     annotations = {"self_report": [(40, "indicators.panels.self_report_annotation")]}
 
     def ready(self):

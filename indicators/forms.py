@@ -102,6 +102,15 @@ class TargetForm(forms.ModelForm):
             help_text=self.Meta.help_texts["denominator"],
         )
 
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == Target.Kind.RATIO_OF_SUMS and not cleaned.get("denominator"):
+            self.add_error("denominator", _("A ratio of sums needs the figure it is divided by."))
+        if kind == Target.Kind.SHARE_OF_VILLAGES and cleaned.get("share_required") is None:
+            self.add_error("share_required", _("Say which share of villages must pass the test."))
+        return cleaned
+
 
 class ExtraIndicatorForm(forms.ModelForm):
     class Meta:

@@ -32,9 +32,15 @@ class CollectionWindow(models.Model):
         verbose_name = _("collection window")
         verbose_name_plural = _("collection windows")
         constraints = [
-            models.UniqueConstraint(fields=["county", "year"], name="one_collection_window_per_county_year"),
+            models.UniqueConstraint(
+                fields=["county", "year"],
+                name="one_collection_window_per_county_year",
+                violation_error_message=_("The county already has a collection window for this year."),
+            ),
             models.CheckConstraint(
-                condition=Q(closes_on__gte=F("opens_on")), name="collection_window_closes_after_opening"
+                condition=Q(closes_on__gte=F("opens_on")),
+                name="collection_window_closes_after_opening",
+                violation_error_message=_("The collection cannot close before it opens."),
             ),
         ]
 
@@ -99,7 +105,13 @@ class ExtraIndicator(models.Model):
         ordering = ["county_id", "order", "id"]
         verbose_name = _("county indicator")
         verbose_name_plural = _("county indicators")
-        constraints = [models.UniqueConstraint(fields=["county", "code"], name="extra_indicator_code_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "code"],
+                name="extra_indicator_code_unique",
+                violation_error_message=_("The county already has an indicator with this code."),
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -221,21 +233,25 @@ class IndicatorSheet(models.Model):
                     | Q(**{f"{whole}__isnull": True})
                     | Q(**{f"{part}__lte": F(whole)}),
                     name=f"sheet_{part}_not_above_{whole}"[:60],
+                    violation_error_message=_("A part cannot be more than its whole."),
                 )
                 for part, whole in PARTS
             ],
             models.CheckConstraint(
                 condition=Q(collective_income__isnull=True) | Q(collective_income__gte=0),
                 name="sheet_collective_income_not_negative",
+                violation_error_message=_("A figure cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(training_days__isnull=True) | Q(training_days__gte=0),
                 name="sheet_training_days_not_negative",
+                violation_error_message=_("A figure cannot be negative."),
             ),
             # A confirmed sheet always carries its frozen registry figures.
             models.CheckConstraint(
                 condition=~Q(status="confirmed") | Q(derived_as_of__isnull=False),
                 name="confirmed_sheet_is_frozen",
+                violation_error_message=_("A confirmed sheet keeps its registry figures."),
             ),
         ]
         indexes = [
@@ -272,7 +288,11 @@ class ExtraValue(models.Model):
         verbose_name_plural = _("county indicator values")
         constraints = [
             models.UniqueConstraint(fields=["sheet", "indicator"], name="one_value_per_extra_indicator"),
-            models.CheckConstraint(condition=Q(value__gte=0), name="extra_value_not_negative"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="extra_value_not_negative",
+                violation_error_message=_("A figure cannot be negative."),
+            ),
         ]
 
     def __str__(self):
@@ -369,16 +389,25 @@ class Target(models.Model):
         verbose_name_plural = _("targets")
         constraints = [
             models.UniqueConstraint(
-                fields=["county", "year", "kind", "indicator", "denominator"], name="target_unique_in_year"
+                fields=["county", "year", "kind", "indicator", "denominator"],
+                name="target_unique_in_year",
+                violation_error_message=_("The county already has this target for the year."),
             ),
             models.CheckConstraint(
-                condition=~Q(kind="ratio_of_sums") | ~Q(denominator=""), name="ratio_target_has_denominator"
+                condition=~Q(kind="ratio_of_sums") | ~Q(denominator=""),
+                name="ratio_target_has_denominator",
+                violation_error_message=_("A ratio of sums needs the figure it is divided by."),
             ),
             models.CheckConstraint(
                 condition=~Q(kind="share_of_villages") | Q(share_required__isnull=False),
                 name="share_target_has_share",
+                violation_error_message=_("Say which share of villages must pass the test."),
             ),
-            models.CheckConstraint(condition=Q(threshold__gte=0), name="target_threshold_not_negative"),
+            models.CheckConstraint(
+                condition=Q(threshold__gte=0),
+                name="target_threshold_not_negative",
+                violation_error_message=_("A figure cannot be negative."),
+            ),
         ]
         indexes = [models.Index(fields=["county", "year"])]
 
