@@ -92,7 +92,7 @@ def figures(campaign, today):
 
 
 def totals(data):
-    return {"villages": data["villages"], "confirmed": data["confirmed"], "met": data["met"], "total": data["total"]}
+    return {key: data[key] for key in ("villages", "confirmed", "met", "total")}
 
 
 def _section():

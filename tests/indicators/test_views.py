@@ -108,20 +108,20 @@ def test_read_only_roles_cannot_post(world, open_year, login):
 def test_actions_through_the_page(world, open_year, login):
     fill(world.a1v1, world.vera)
     village = login(world.vera)
-    assert village.post(reverse("indicators:sheet_action", args=[world.a1v1.pk, YEAR, "submit"])).status_code == 302
+
+    def action(name):
+        return reverse("indicators:sheet_action", args=[world.a1v1.pk, YEAR, name])
+
+    assert village.post(action("submit")).status_code == 302
     township = login(world.tom)
-    response = township.post(
-        reverse("indicators:sheet_action", args=[world.a1v1.pk, YEAR, "return"]), {"reason": "recount the members"}
-    )
+    response = township.post(action("return"), {"reason": "recount the members"})
     assert response.status_code == 302
     assert IndicatorSheet.objects.get(village=world.a1v1).return_reason == "recount the members"
     # A stale action is refused with a message, never a 500.
-    response = township.post(
-        reverse("indicators:sheet_action", args=[world.a1v1.pk, YEAR, "return"]), {"reason": "again"}, follow=True
-    )
+    response = township.post(action("return"), {"reason": "again"}, follow=True)
     assert response.status_code == 200 and list(response.context["messages"])
-    assert township.post(reverse("indicators:sheet_action", args=[world.a1v1.pk, YEAR, "explode"])).status_code == 404
-    assert township.get(reverse("indicators:sheet_action", args=[world.a1v1.pk, YEAR, "confirm"])).status_code == 405
+    assert township.post(action("explode")).status_code == 404
+    assert township.get(action("confirm")).status_code == 405
 
 
 def test_odd_years_and_parameters_never_fail(world, open_year, login):
@@ -146,20 +146,41 @@ def test_the_county_administrator_sets_the_window_targets_and_indicators(world, 
     assert response.status_code == 400 and "denominator" in response.context["target_form"].errors
     response = client.post(
         reverse("indicators:target_new") + f"?year={YEAR}",
-        {"kind": "ratio_of_sums", "indicator": "members_women", "denominator": "members", "comparison": "at_least", "threshold": "20"},
+        {
+            "kind": "ratio_of_sums",
+            "indicator": "members_women",
+            "denominator": "members",
+            "comparison": "at_least",
+            "threshold": "20",
+        },
     )
     assert response.status_code == 302
     target = Target.objects.get(county=world.county_a, year=YEAR, indicator="members_women")
-    assert client.post(reverse("indicators:switches") + f"?year={YEAR}", {"enabled": ["members", "activists"]}).status_code == 302
+    switches = reverse("indicators:switches") + f"?year={YEAR}"
+    assert client.post(switches, {"enabled": ["members", "activists"]}).status_code == 302
     assert not indicator_set(world.county_a.pk).get("venue_area")
-    assert client.post(
-        reverse("indicators:extra_new") + f"?year={YEAR}",
-        {"code": "members", "name": "党员", "value_type": "count", "order": 1},
-    ).status_code == 400  # a built-in code
-    assert client.post(
-        reverse("indicators:extra_new") + f"?year={YEAR}",
-        {"code": "veterans", "name": "退役军人党员", "unit": "人", "value_type": "count", "whole": "members", "order": 1, "enabled": "on"},
-    ).status_code == 302
+    assert (
+        client.post(
+            reverse("indicators:extra_new") + f"?year={YEAR}",
+            {"code": "members", "name": "党员", "value_type": "count", "order": 1},
+        ).status_code
+        == 400
+    )  # a built-in code
+    assert (
+        client.post(
+            reverse("indicators:extra_new") + f"?year={YEAR}",
+            {
+                "code": "veterans",
+                "name": "退役军人党员",
+                "unit": "人",
+                "value_type": "count",
+                "whole": "members",
+                "order": 1,
+                "enabled": "on",
+            },
+        ).status_code
+        == 302
+    )
     assert indicator_set(world.county_a.pk).get("veterans").whole == "members"
     # Another county's administrator cannot touch county A's target.
     assert login(world.bob).post(reverse("indicators:target_delete", args=[target.pk])).status_code == 404
@@ -168,8 +189,15 @@ def test_the_county_administrator_sets_the_window_targets_and_indicators(world, 
 
 def test_a_county_indicator_is_entered_and_checked_against_its_whole(world, open_year, login):
     services.extra_save(
-        user=world.alice, county=world.county_a, code="veterans", name="退役军人党员", unit="人",
-        value_type="count", whole="members", order=1, enabled=True,
+        user=world.alice,
+        county=world.county_a,
+        code="veterans",
+        name="退役军人党员",
+        unit="人",
+        value_type="count",
+        whole="members",
+        order=1,
+        enabled=True,
     )
     client = login(world.tom)
     data = {code: str(value) for code, value in FULL.items()}
