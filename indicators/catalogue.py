@@ -37,6 +37,8 @@ class Type:
 
 
 ADDITIVE = (Type.COUNT, Type.AMOUNT, Type.AREA, Type.YES_NO)
+# Choices, not numbers: no target can be set on them.
+NOT_NUMERIC = (Type.EDUCATION, Type.CONDITION)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ figures through here, so that "live while open, frozen once confirmed" holds eve
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -107,6 +108,11 @@ class VillageRow:
     values: dict = field(default_factory=dict)
 
     @property
+    def url(self):
+        """The sheet's page (reversed once per process, then formatted: a roll-up lists hundreds)."""
+        return _sheet_url_pattern().format(village=self.village_id, year=self.year)
+
+    @property
     def status_label(self):
         if self.status is None:
             return _("not started")
@@ -121,49 +127,51 @@ class VillageRow:
         return sum(1 for code in catalogue.ENTERED_CODES if self.values.get(code) not in (None, ""))
 
 
-SHEET_FIELDS = (
-    "id",
-    "village_id",
-    "status",
-    "derived_as_of",
-    *catalogue.ENTERED_CODES,
-    *derived.FIELDS,
-)
+@functools.cache
+def _sheet_url_pattern():
+    from django.urls import reverse
+
+    url = reverse("indicators:sheet", args=[987654321, 2099])
+    return url.replace("987654321", "{village}").replace("2099", "{year}")
 
 
 def share(numerator, denominator):
-    """numerator ÷ denominator in percent, one decimal; None without a positive denominator."""
+    """numerator ÷ denominator in percent, one decimal (half up); None without a positive denominator."""
     if numerator is None or denominator in (None, 0):
         return None
+    if type(numerator) is int and type(denominator) is int:
+        # Whole numbers (nearly every share): integer arithmetic, one Decimal at the end.
+        return Decimal((numerator * 2000 + denominator) // (2 * denominator)) / 10
     return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
 
 
-def complete_values(values, indicators=None):
-    """Add the computed shares to a dict of figures (in place) and return it."""
-    for d in catalogue.COMPUTED:
-        values[d.code] = share(values.get(d.numerator), values.get(d.denominator))
-    return values
+def _expand(codes):
+    """``codes`` with what they are computed from (a share's numerator and denominator)."""
+    wanted = set(codes)
+    for code in codes:
+        definition = catalogue.definition(code)
+        if definition is not None and definition.is_computed:
+            wanted |= {definition.numerator, definition.denominator}
+    return wanted
 
 
-def _derived_values(figures):
-    values = dict(figures)
-    if figures.get("secretary_age") is None:
-        values["secretary_education"] = None
-    else:
-        values["secretary_education"] = figures.get("secretary_education") or None
-    return values
-
-
-def village_figures(villages, year, *, today=None, county_ids=None):
+def village_figures(villages, year, *, today=None, county_ids=None, codes=None):
     """``[VillageRow]`` for every village of ``villages`` (a queryset), in township and village order.
 
     Queries: villages, sheets, county indicators' values, and the registry once for the villages
     whose sheet is live (none when every sheet is frozen). ``county_ids`` (when the caller knows
-    the counties) lets each query use the county indexes.
+    the counties) lets each query use the county indexes. ``codes`` (default: every indicator)
+    limits the work to the figures the caller shows: a city's 3,200 villages then cost a fraction.
     """
     today = today or timezone.localdate()
     as_of = derived.as_of_for(year, today)
     village_ids = villages.values("id")
+    wanted = None if codes is None else _expand(codes)
+    entered = (
+        catalogue.ENTERED_CODES if wanted is None else [c for c in catalogue.ENTERED_CODES if c in wanted]
+    )
+    stored = derived.FIELDS if wanted is None else [f for f in derived.FIELDS if f in wanted]
+    computed = catalogue.COMPUTED if wanted is None else [d for d in catalogue.COMPUTED if d.code in wanted]
     rows = [
         VillageRow(
             village_id=v["id"],
@@ -182,34 +190,44 @@ def village_figures(villages, year, *, today=None, county_ids=None):
     sheets = IndicatorSheet.objects.filter(year=year, village_id__in=village_ids)
     if county_ids is not None:
         sheets = sheets.filter(county_id__in=county_ids)
-    by_village = {s["village_id"]: s for s in sheets.values(*SHEET_FIELDS)}
+    by_village = {
+        s["village_id"]: s
+        for s in sheets.values("id", "village_id", "status", "derived_as_of", *entered, *stored)
+    }
     extra_values = {}
-    if by_village:
+    if by_village and (wanted is None or wanted - set(catalogue.BY_CODE)):
         extras = ExtraValue.objects.filter(sheet__year=year, sheet__village_id__in=village_ids)
         if county_ids is not None:
             extras = extras.filter(sheet__county_id__in=county_ids)
         for sheet_id, code, value in extras.values_list("sheet_id", "indicator__code", "value"):
             extra_values.setdefault(sheet_id, {})[code] = value
-    live = [r for r in rows if (by_village.get(r.village_id) or {}).get("derived_as_of") is None]
-    registry = derived.registry_figures(villages, as_of, county_ids) if live else {}
+    live = any((by_village.get(r.village_id) or {}).get("derived_as_of") is None for r in rows)
+    registry = derived.registry_figures(villages, as_of, county_ids, stored) if live and stored else {}
+    nothing = derived.empty(stored)
     for row in rows:
         sheet = by_village.get(row.village_id)
-        values = {}
         if sheet is not None:
             row.sheet_id = sheet["id"]
             row.status = sheet["status"]
             row.derived_as_of = sheet["derived_as_of"]
-            for code in catalogue.ENTERED_CODES:
-                value = sheet[code]
-                values[code] = None if value == "" else value
-            values.update(extra_values.get(sheet["id"], {}))
+            values = {code: sheet[code] for code in entered}
+            if "venue_condition" in values and values["venue_condition"] == "":
+                values["venue_condition"] = None
+            values.update(extra_values.get(sheet["id"], ()))
+        else:
+            values = dict.fromkeys(entered)
         if row.derived_as_of is not None:
             row.as_of = row.derived_as_of
-            values.update(_derived_values(derived.stored(sheet)))
+            figures = {name: sheet[name] for name in stored}
         else:
             row.as_of = as_of
-            values.update(_derived_values(registry.get(row.village_id) or derived.empty()))
-        row.values = complete_values(values)
+            figures = registry.get(row.village_id) or nothing
+        values.update(figures)
+        if "secretary_education" in values:
+            values["secretary_education"] = values["secretary_education"] or None
+        for d in computed:
+            values[d.code] = share(values.get(d.numerator), values.get(d.denominator))
+        row.values = values
     return rows
 
 

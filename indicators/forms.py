@@ -76,6 +76,8 @@ def _indicator_choices(indicators, *, counts_only=False, blank=False):
     for definition in indicators:
         if counts_only and definition.type not in catalogue.ADDITIVE:
             continue
+        if definition.type in catalogue.NOT_NUMERIC:
+            continue
         choices.append((definition.code, str(definition.name)))
     return choices
 

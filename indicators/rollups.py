@@ -91,32 +91,33 @@ class Rollup:
     def not_met(self):
         return [r for r in self.results if r.state == NOT_MET]
 
+    def figure_groups(self):
+        """``[(group label, [Figure])]`` in the catalogue's order."""
+        by_code = {f.code: f for f in self.figures}
+        return [
+            (label, [by_code[d.code] for d in definitions if d.code in by_code])
+            for label, definitions in self.indicators.groups()
+        ]
+
     def figure(self, code):
         return next((f for f in self.figures if f.code == code), None)
-
-
-def _decimal(value):
-    if isinstance(value, bool):
-        return Decimal(int(value))
-    return Decimal(value)
 
 
 def _figure(definition, rows):
     figure = Figure(definition=definition, villages=len(rows))
     code = definition.code
-    values = [row.values.get(code) for row in rows]
-    present = [v for v in values if v is not None and v != ""]
+    present = [v for v in (row.values.get(code) for row in rows) if v is not None and v != ""]
     figure.with_data = len(present)
     if not present:
         return figure
     kind = definition.type
     if kind == Type.SHARE:
-        numerator = denominator = Decimal(0)
+        numerator = denominator = 0
         for row in rows:
             n, d = row.values.get(definition.numerator), row.values.get(definition.denominator)
             if n is not None and d is not None:
-                numerator += _decimal(n)
-                denominator += _decimal(d)
+                numerator += n
+                denominator += d
         figure.share = share(numerator, denominator)
         return figure
     if kind == Type.YES_NO:
@@ -129,7 +130,8 @@ def _figure(definition, rows):
     if kind == Type.CONDITION:
         figure.share = share(sum(1 for v in present if v == IndicatorSheet.VenueCondition.GOOD), len(present))
         return figure
-    total = sum((_decimal(v) for v in present), Decimal(0))
+    # Whole numbers and decimals add up as they are (an int plus a Decimal is a Decimal).
+    total = Decimal(sum(present))
     if definition.additive:
         figure.total = total
     figure.mean = (total / len(present)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
@@ -150,17 +152,25 @@ def _completeness(rows):
     return c
 
 
-def rollup(rows, indicators, targets, year):
-    """Roll ``rows`` (one county's villages, or some of them) up against ``targets``."""
+def rollup(rows, indicators, targets, year, *, figures=True):
+    """Roll ``rows`` (one county's villages, or some of them) up against ``targets``.
+
+    ``figures``: True for every indicator's total and mean, False for none (a township row of the
+    county page shows only its completeness and its targets), or the codes wanted.
+    """
     result = Rollup(year=year, rows=rows, indicators=indicators, targets=targets)
     result.results = [judge(t, rows) for t in targets if indicators.get(t.indicator)]
-    by_indicator = defaultdict(list)
-    for r in result.results:
-        by_indicator[r.target.indicator].append(r)
-    for definition in indicators:
-        figure = _figure(definition, rows)
-        figure.results = by_indicator.get(definition.code, [])
-        result.figures.append(figure)
+    if figures:
+        wanted = None if figures is True else set(figures)
+        by_indicator = defaultdict(list)
+        for r in result.results:
+            by_indicator[r.target.indicator].append(r)
+        for definition in indicators:
+            if wanted is not None and definition.code not in wanted:
+                continue
+            figure = _figure(definition, rows)
+            figure.results = by_indicator.get(definition.code, [])
+            result.figures.append(figure)
     result.completeness = _completeness(rows)
     return result
 
@@ -184,7 +194,9 @@ def county_rollup(county_id, villages, year, *, today=None):
     by_township = defaultdict(list)
     for row in rows:
         by_township[row.township_id].append(row)
-    townships = [(group[0], rollup(group, indicators, targets, year)) for group in by_township.values()]
+    townships = [
+        (group[0], rollup(group, indicators, targets, year, figures=False)) for group in by_township.values()
+    ]
     return whole, townships
 
 
@@ -194,17 +206,32 @@ def township_rollup(county_id, villages, year, *, today=None):
     return rollup(rows, indicators, _targets_by_county([county_id], year)[county_id], year)
 
 
-def city_rollup(counties, villages, year, *, today=None):
-    """One roll-up per county of ``counties`` (a list of ``County``), each against its own targets."""
+def city_rollup(counties, villages, year, *, today=None, codes=None):
+    """One roll-up per county of ``counties`` (a list of ``County``), each against its own targets.
+
+    ``codes``: the indicators whose figures are shown (default all); the registry is then read only
+    for those and for the targets' own.
+    """
     county_ids = [c.pk for c in counties]
-    rows = village_figures(villages, year, today=today, county_ids=county_ids)
     sets = indicator_sets(county_ids)
     targets = _targets_by_county(county_ids, year)
+    needed = None
+    if codes is not None:
+        needed = set(codes)
+        for county_targets in targets.values():
+            for target in county_targets:
+                needed |= {target.indicator, target.denominator}
+        needed.discard("")
+    rows = village_figures(villages, year, today=today, county_ids=county_ids, codes=needed)
     by_county = defaultdict(list)
     for row in rows:
         by_county[row.county_id].append(row)
+    figures = True if codes is None else list(codes)
     return [
-        (county, rollup(by_county.get(county.pk, []), sets[county.pk], targets[county.pk], year))
+        (
+            county,
+            rollup(by_county.get(county.pk, []), sets[county.pk], targets[county.pk], year, figures=figures),
+        )
         for county in counties
     ]
 

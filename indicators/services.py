@@ -594,7 +594,8 @@ def targets_seed(*, county, year):
 
 def _check_target(target, indicators):
     errors = {}
-    if indicators.get(target.indicator) is None:
+    definition = indicators.get(target.indicator)
+    if definition is None or definition.type in catalogue.NOT_NUMERIC:
         errors["indicator"] = _("Choose an indicator in use in the county.")
     if target.kind == Target.Kind.RATIO_OF_SUMS:
         if not target.denominator or indicators.get(target.denominator) is None:

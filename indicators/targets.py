@@ -27,6 +27,8 @@ STATE_LABELS = {
     NOT_MET: gettext_lazy("not met"),
     NO_DATA: gettext_lazy("no data"),
 }
+STATE_CSS = {MET: "text-bg-success", NOT_MET: "text-bg-danger", NO_DATA: "text-bg-light border"}
+STATE_ICONS = {MET: "bi-check-circle", NOT_MET: "bi-x-circle", NO_DATA: "bi-dash-circle"}
 PROVINCE_SOURCE = "省“三项工程”目标"
 
 # The province's list ("Target requirements of three projects"): activists ≥ 3 per village, one new
@@ -58,10 +60,13 @@ PROVINCE_TARGETS = (
 
 
 def _number(value):
+    """A figure as a number to compare or add: ints and Decimals as they are, a yes/no as 1 or 0."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        return Decimal(int(value))
+        return int(value)
+    if isinstance(value, int | Decimal):
+        return value
     return Decimal(value)
 
 
@@ -107,48 +112,61 @@ class Result:
     def share_passing(self):
         return share(self.passing, self.with_data)
 
+    @property
+    def state_css(self):
+        return STATE_CSS[self.state]
+
+    @property
+    def state_icon(self):
+        return STATE_ICONS[self.state]
+
 
 def judge(target, rows):
-    """A target over ``rows`` (``VillageRow``s of one county), with the villages that miss it."""
+    """A target over ``rows`` (``VillageRow``s of one county), with the villages that miss it.
+
+    Written as plain loops over local names: a city page judges some 20,000 village figures.
+    """
     result = Result(target=target, state=NO_DATA, villages=len(rows))
+    at_most = target.comparison == Target.Comparison.AT_MOST
+    threshold = target.threshold
+    code = target.indicator
+    missing, no_data = result.missing, result.no_data
     if target.kind == Target.Kind.RATIO_OF_SUMS:
-        numerator = denominator = Decimal(0)
+        denominator_code = target.denominator
+        numerator = denominator = 0
         for row in rows:
-            n, d = _number(row.values.get(target.indicator)), _number(row.values.get(target.denominator))
+            n, d = _number(row.values.get(code)), _number(row.values.get(denominator_code))
             if n is None or d is None:
-                result.no_data.append(row)
+                no_data.append(row)
                 continue
-            result.with_data += 1
             numerator += n
             denominator += d
             own = share(n, d)
-            if own is not None and not _passes(target, own):
-                result.missing.append(row)
-            else:
-                result.passing += 1
+            if own is not None and (own > threshold if at_most else own < threshold):
+                missing.append(row)
+        result.with_data = len(rows) - len(no_data)
+        result.passing = result.with_data - len(missing)
         result.figure = share(numerator, denominator)
         if result.figure is not None:
             result.state = MET if _passes(target, result.figure) else NOT_MET
         return result
     for row in rows:
-        state, _value = village_state(target, row.values)
-        if state == NO_DATA:
-            result.no_data.append(row)
-            continue
-        result.with_data += 1
-        if state == MET:
-            result.passing += 1
-        else:
-            result.missing.append(row)
+        value = row.values.get(code)
+        if value is None or value == "":
+            no_data.append(row)
+        elif (value > threshold) if at_most else (value < threshold):
+            missing.append(row)
+    result.with_data = len(rows) - len(no_data)
+    result.passing = result.with_data - len(missing)
     if not result.with_data:
         return result
     if target.kind == Target.Kind.SHARE_OF_VILLAGES:
         result.figure = result.share_passing
         result.state = MET if result.figure >= target.share_required else NOT_MET
-    elif result.missing:
+    elif missing:
         result.state = NOT_MET
     else:
-        result.state = MET if not result.no_data else NO_DATA
+        result.state = MET if not no_data else NO_DATA
     return result
 
 
@@ -201,4 +219,18 @@ def describe_test(target, indicators):
     if definition is not None and definition.type == "yes_no":
         return name
     sign = "≤" if target.comparison == Target.Comparison.AT_MOST else "≥"
+    return f"{name} {sign} {_amount(target.threshold)}"
+
+
+def short(target, indicators):
+    """A column heading for the target: "Reserve cadres ≥ 2", "… ≥ 70%"."""
+    definition = indicators.get(target.indicator)
+    name = str(definition.name) if definition else target.indicator
+    sign = "≤" if target.comparison == Target.Comparison.AT_MOST else "≥"
+    if target.kind == Target.Kind.SHARE_OF_VILLAGES:
+        if definition is not None and definition.type == "yes_no":
+            return f"{name} {sign} {_amount(target.share_required)}%"
+        return f"{name} {sign} {_amount(target.threshold)}: {_amount(target.share_required)}%"
+    if target.kind == Target.Kind.RATIO_OF_SUMS:
+        return f"{name} {sign} {_amount(target.threshold)}%"
     return f"{name} {sign} {_amount(target.threshold)}"

@@ -9,7 +9,7 @@ from django.utils.translation import pgettext
 from cadres.models import Cadre
 from indicators.catalogue import Type
 from indicators.models import IndicatorSheet
-from indicators.targets import MET, NO_DATA, NOT_MET
+from indicators.targets import STATE_CSS, STATE_ICONS
 
 register = template.Library()
 NO_DATA_TEXT = "—"
@@ -66,8 +66,7 @@ def number(value):
     return plain_number(value)
 
 
-STATE_CLASSES = {MET: "text-bg-success", NOT_MET: "text-bg-danger", NO_DATA: "text-bg-light border"}
-STATE_ICONS = {MET: "bi-check-circle", NOT_MET: "bi-x-circle", NO_DATA: "bi-dash-circle"}
+STATE_CLASSES = STATE_CSS
 
 
 @register.inclusion_tag("indicators/_state.html")

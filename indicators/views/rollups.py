@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from campaign.access import get_in_scope, role_required
 from campaign.roles import COUNTY_ROLES, Role
 from indicators import rollups, services, targets
+from indicators.catalogue import BY_CODE
 from indicators.forms import ImportSheetsForm
 from indicators.models import IndicatorSheet, Target
 from indicators.views.common import Years, default_year
@@ -176,17 +177,23 @@ def city(request):
     years = Years(request, county_ids)
     year = years.year
     counties = list(counties_for(user).order_by("code"))
-    per_county = rollups.city_rollup(counties, villages_for(user), year)
+    per_county = rollups.city_rollup(counties, villages_for(user), year, codes=CITY_FIGURES)
     rows = [
         {
             "county": c,
             "rollup": r,
             "figures": [(r.indicators.get(code), r.figure(code)) for code in CITY_FIGURES],
+            "missed": [targets.short(x.target, r.indicators) for x in r.not_met],
         }
         for c, r in per_county
     ]
-    from indicators.catalogue import BY_CODE
-
+    # The city as a whole: figures over every village (no targets: each county has its own).
+    everything = [row for _c, r in per_county for row in r.rows]
+    whole = (
+        rollups.rollup(everything, per_county[0][1].indicators, [], year, figures=CITY_FIGURES)
+        if per_county
+        else None
+    )
     return render(
         request,
         "indicators/city.html",
@@ -194,6 +201,8 @@ def city(request):
             "year": year,
             "years": years.choices,
             "rows": rows,
+            "whole": whole,
+            "whole_figures": [(BY_CODE[c], whole.figure(c)) for c in CITY_FIGURES] if whole else [],
             "city_definitions": [BY_CODE[c] for c in CITY_FIGURES],
         },
     )
