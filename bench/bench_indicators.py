@@ -12,7 +12,10 @@ Figures (JSON lines), each page timed after a warm-up (median and p95 of 40 requ
 - ``township``: ``/indicators/township/<id>/`` as ``k001_xiang01``;
 - ``county_rollup_demo``: the same county page for the demo county (193 villages, two years), whose
   query count must equal the province county's page with one year more of trend (flat in data);
-- the number of queries of each, and the number of sheets in the database.
+- the number of queries of each, and the number of sheets in the database;
+- ``*.cpu_p95``: this process's CPU time per request (the page's own cost, whatever the load) and
+  ``*.sql``: the database time of one request; ``calibration.cpu`` (a fixed workload: compare runs)
+  and ``reference.registry_village_list`` (7 ms p95 on a quiet machine) tell how loaded it was.
 """
 
 import os
@@ -81,6 +84,15 @@ def time_page(figure, client, url):
     return len(queries.captured_queries)
 
 
+def calibration():
+    """CPU time (ms) of a fixed pure-Python workload: how slow this machine is right now (compare runs)."""
+    started = time.process_time()
+    total = 0
+    for i in range(1_000_000):
+        total += i % 7
+    return round((time.process_time() - started) * 1000, 1)
+
+
 def main():
     from indicators.models import IndicatorSheet
     from indicators.scale import seed_scale
@@ -88,6 +100,7 @@ def main():
     made = seed_scale()  # nothing when seed_scale already ran its hook
     emit(BENCH, "seed.counties_filled_here", made, "counties")
     emit(BENCH, "sheets.total", IndicatorSheet.objects.count(), "rows")
+    emit(BENCH, "calibration.cpu", calibration(), "ms", load=round(os.getloadavg()[0], 1))
     county, county_user = client_for("k001_zzb")
     if county is not None:
         time_page("county_rollup", county, "/indicators/county/")
@@ -100,6 +113,10 @@ def main():
     demo, _user = client_for("zzb")
     if demo is not None:
         time_page("county_rollup_demo", demo, "/indicators/county/")
+    # A reference page of the registry (p95 7 ms on a quiet machine, README): the machine's load now.
+    if county is not None:
+        time_page("reference.registry_village_list", county, "/registry/villages/")
+    emit(BENCH, "calibration.cpu_after", calibration(), "ms", load=round(os.getloadavg()[0], 1))
 
 
 if __name__ == "__main__":
