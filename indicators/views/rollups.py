@@ -57,6 +57,7 @@ def _results(rollup):
         {
             "result": r,
             "text": targets.describe(r.target, rollup.indicators),
+            "short": targets.short(r.target, rollup.indicators),
             "kind": r.target.get_kind_display(),
         }
         for r in rollup.results

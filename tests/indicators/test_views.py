@@ -206,3 +206,8 @@ def test_a_county_indicator_is_entered_and_checked_against_its_whole(world, open
     assert client.post(sheet_url(world.a1v1), {**data, "veterans": "3"}).status_code == 302
     sheet = IndicatorSheet.objects.get(village=world.a1v1)
     assert sheet.extra_values.get().value == 3
+
+
+def test_the_county_page_heads_each_target_column(world, open_year, login):
+    html = login(world.alice).get(reverse("indicators:county")).content.decode()
+    assert "后备干部 ≥ 2</th>" in html and "35岁以下党员 ≥ 18%</th>" in html
