@@ -61,6 +61,21 @@ def _rows(indicators, row, sheet_targets, form, editable):
     return groups
 
 
+def _version(sheet):
+    return sheet.updated_at.isoformat() if sheet is not None else ""
+
+
+def _seen(request):
+    """The ``updated_at`` the form was shown with (None: unknown or a new sheet)."""
+    import datetime
+
+    raw = request.POST.get("seen", "")
+    try:
+        return datetime.datetime.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
 def _context(request, village, year, *, form=None):
     user = request.user
     today = timezone.localdate()
@@ -109,6 +124,8 @@ def _context(request, village, year, *, form=None):
         "today": today,
         "late": bool(window and window.has_closed(today) and status != Status.CONFIRMED),
         "missing": services.missing_figures(sheet) if sheet else [str(d.name) for d in indicators.entered],
+        # The version the form was filled from: a save over someone else's newer one is refused.
+        "seen": request.POST.get("seen", "") if form is not None and form.is_bound else _version(sheet),
     }
 
 
@@ -131,6 +148,7 @@ def sheet_detail(request, village_id, year):
                 values=form.builtin_values(),
                 extras=form.extra_values(),
                 user=request.user,
+                expected_updated=_seen(request),
             )
         except ValidationError as error:
             if hasattr(error, "error_dict"):

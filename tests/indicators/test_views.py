@@ -211,3 +211,16 @@ def test_a_county_indicator_is_entered_and_checked_against_its_whole(world, open
 def test_the_county_page_heads_each_target_column(world, open_year, login):
     html = login(world.alice).get(reverse("indicators:county")).content.decode()
     assert "后备干部 ≥ 2</th>" in html and "35岁以下党员 ≥ 18%</th>" in html
+
+
+def test_a_save_over_someone_elses_newer_save_is_refused_and_keeps_what_was_typed(world, open_year, login):
+    fill(world.a1v1, world.vera, {"members": 30})
+    village = login(world.vera)
+    page = village.get(sheet_url(world.a1v1))
+    seen = page.context["seen"]
+    fill(world.a1v1, world.tom, {"members": 31})  # the township saves in between
+    response = village.post(sheet_url(world.a1v1), {"members": "35", "seen": seen})
+    assert response.status_code == 400 and 'value="35"' in response.content.decode()
+    assert IndicatorSheet.objects.get(village=world.a1v1).members == 31
+    fresh = village.get(sheet_url(world.a1v1)).context["seen"]
+    assert village.post(sheet_url(world.a1v1), {"members": "35", "seen": fresh}).status_code == 302
