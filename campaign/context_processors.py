@@ -19,8 +19,9 @@ GROUPS = {
     "appraisal": ("appraisal", _("Appraisal")),
     "steering": ("steering", _("Steering")),
     "reports": ("reports", _("Reports and briefings")),
+    "indicators": ("indicators", _("Village indicators")),
 }
-GROUP_ORDER = ["appraisal", "steering", "reports", "registry"]
+GROUP_ORDER = ["appraisal", "steering", "indicators", "reports", "registry"]
 
 
 def nav_items_for(user):

@@ -18,6 +18,19 @@ Slots in use (page → slot, object passed):
 - a role's home / to-do page → ``todo``, the ``User`` (items to act on)
 - the approval page → ``approval``, the ``Campaign``, with ``appraisals=`` the subjects under notice
   (warnings shown beside the five-star cap warning)
+
+Annotations: a note beside one item of a page (e.g. a village's indicator figures beside the
+rubric indicator of the self-report that asks for them), declared the same way::
+
+    annotations = {"self_report": [(50, "indicators.panels.self_report_annotation")]}
+
+A provider is called as ``provider(request=request, obj=obj, item=item)`` for each item the page
+shows, and returns ``None`` or a ``Panel``; a provider that needs data for the whole page reads it
+once and keeps it on the request. The page renders the notes where the item is::
+
+    {% load panels %}{% annotation "self_report" appraisal indicator %}
+
+Annotation slots in use: self-report → ``self_report`` (the ``Appraisal``; items: its ``Indicator``s).
 """
 
 from dataclasses import dataclass, field
@@ -57,3 +70,21 @@ def render(slot, request, obj, **extra):
         render_to_string(panel.template, {"obj": obj, **panel.context}, request=request)
         for panel in collect(slot, request, obj, **extra)
     )
+
+
+def annotation_providers(slot):
+    found = []
+    for config in apps.get_app_configs():
+        for order, path in getattr(config, "annotations", {}).get(slot, ()):
+            found.append((order, path))
+    return [import_string(path) for _, path in sorted(found)]
+
+
+def render_annotation(slot, request, obj, item, **extra):
+    """The notes every provider registered for ``slot`` has about ``item``, as HTML."""
+    html = []
+    for provider in annotation_providers(slot):
+        panel = provider(request=request, obj=obj, item=item, **extra)
+        if panel is not None:
+            html.append(render_to_string(panel.template, {"obj": obj, **panel.context}, request=request))
+    return "".join(html)

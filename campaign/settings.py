@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "appraisal",
     "campaign.steering",
     "campaign.reports",
+    "indicators",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +178,7 @@ LOCALE_PATHS = [
     BASE_DIR / "villages" / "locale",
     BASE_DIR / "cadres" / "locale",
     BASE_DIR / "appraisal" / "locale",
+    BASE_DIR / "indicators" / "locale",
     BASE_DIR / "locale",
 ]
 TIME_ZONE = env_str("TIME_ZONE", default="Asia/Shanghai")

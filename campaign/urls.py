@@ -23,6 +23,7 @@ urlpatterns = [
     path("appraisal/", include("appraisal.urls")),
     path("steering/", include("campaign.steering.urls")),
     path("reports/", include("campaign.reports.urls")),
+    path("indicators/", include("indicators.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -13,6 +13,8 @@ position ended); five departments with two cadres each; four organizers with
 their areas; and one user per role, named ``k001_zzb``, ``k001_zzy``,
 ``k001_xianwei``, ``k001_xiang01``, ``k001_cun0101``, ``k001_bumen01``, plus
 ``p01_shiwei`` per city. Password: the demo password.
+
+Then each of ``SCALE_HOOKS`` adds its app's data (e.g. this year's village indicator sheets).
 """
 
 import datetime
@@ -35,6 +37,9 @@ PO = PartyOrganization.Kind
 Kind = Position.Kind
 AreaTownship = OrganizerArea.townships.through
 MODELS = (City, County, Township, Village, Department, PartyOrganization, Cadre, Position, OrganizerArea)
+# Apps that add their own synthetic data for the counties (``module.seed_scale(log=...)``), in this
+# order, after the registry; each skips what it already made. A missing module is skipped.
+SCALE_HOOKS = ("indicators.scale",)
 
 
 def city_code(number):
@@ -75,7 +80,17 @@ def seed_scale(*, counties, townships=16, villages=20, cadres=10, log=None):
     bulk.reset_sequences([*MODELS, AreaTownship, User])
     if created:
         bulk.analyze([*MODELS, AreaTownship, User])
+    _run_hooks(log)
     return created
+
+
+def _run_hooks(log):
+    from campaign.management.commands.seed_demo import load_hook
+
+    for name in SCALE_HOOKS:
+        module = load_hook(name)
+        if module is not None:
+            module.seed_scale(log=log)
 
 
 def _city(batch, ids, cities, number, password):

@@ -61,3 +61,16 @@ def test_seed_scale_adds_only_missing_counties_and_ids_keep_working():
     Village.objects.create(township=township, code="99", name="新村")
     seed(counties=12, townships=1, villages=2, cadres=4)
     assert County.objects.count() == 12
+
+
+def test_seed_scale_fills_this_years_indicator_sheets_of_every_county():
+    from indicators.models import CollectionWindow, IndicatorSheet, Target
+
+    seed(counties=2, townships=2, villages=3, cadres=6)
+    assert CollectionWindow.objects.count() == 2 and Target.objects.count() == 2 * 6
+    assert IndicatorSheet.objects.count() == 2 * 2 * 3
+    confirmed = IndicatorSheet.objects.filter(status="confirmed")
+    assert confirmed.exists() and not confirmed.filter(derived_as_of__isnull=True).exists()
+    assert confirmed.filter(reserve_cadres=2).count() == confirmed.count()  # from the registry (two each)
+    seed(counties=3, townships=2, villages=3, cadres=6)
+    assert IndicatorSheet.objects.count() == 3 * 2 * 3

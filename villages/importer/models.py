@@ -37,6 +37,9 @@ class ImportJob(BackgroundJob):
         related_name="+",
         verbose_name=_("township"),
     )
+    # Which planner reads the workbook: "registry" (this app's), or one another app registers
+    # (``villages.importer.plans``), e.g. the indicator sheets.
+    plan = models.CharField(_("kind of workbook"), max_length=32, default="registry")
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     # The language of the report: a background worker writes messages in the uploader's language.

@@ -12,6 +12,7 @@ from collections import defaultdict, namedtuple
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cadres.models import Cadre, Position
 from villages.importer.bulk import insert_rows
@@ -56,7 +57,9 @@ RECORDS = {
 class Plan:
     """What a workbook would do to the registry of one county (or one township)."""
 
-    def __init__(self, *, county, township=None, progress=None):
+    label = _lazy("Registry")
+
+    def __init__(self, *, county, township=None, progress=None, user=None):
         self.county = county
         self.township = township  # a township user's import: rows must belong to it
         self.progress = progress
@@ -74,6 +77,16 @@ class Plan:
         # Headers as the report names them, translated once (not once per row).
         self.h = {kind: [str(c.header) for c in COLUMNS[kind]] for kind in Kind}
         self.hn = {kind: {c.name: str(c.header) for c in COLUMNS[kind]} for kind in Kind}
+
+    @classmethod
+    def count_label(cls, key):
+        return Kind(key).label
+
+    @classmethod
+    def home_url(cls, job):
+        from django.urls import reverse
+
+        return reverse("importer:home")
 
     # --- reporting --------------------------------------------------------------------------
 

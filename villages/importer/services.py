@@ -12,7 +12,7 @@ from campaign.files import clean_filename
 from campaign.jobs import current_worker, enqueue
 from campaign.roles import Role
 from villages.importer.models import ImportJob
-from villages.importer.planner import Plan
+from villages.importer.plans import REGISTRY, plan_class
 from villages.importer.xlsx import Workbook, WorkbookError, inspect_file, uncompressed_size
 
 logger = logging.getLogger(__name__)
@@ -56,9 +56,12 @@ def check_workbook(path, *, max_bytes=None):
     return estimate
 
 
-def plan_workbook(*, path, county, township=None, progress=None):
-    """Read and check the workbook at ``path``; return the ``Plan`` (nothing is written)."""
-    plan = Plan(county=county, township=township, progress=progress)
+def plan_workbook(*, path, county, township=None, progress=None, plan=REGISTRY, user=None):
+    """Read and check the workbook at ``path``; return the plan (nothing is written).
+
+    ``plan`` names the planner (``villages.importer.plans``); ``user`` is who applies it.
+    """
+    plan = plan_class(plan)(county=county, township=township, progress=progress, user=user)
     plan.read(path, max_rows=limits()["max_rows"])
     return plan
 
@@ -80,12 +83,13 @@ def import_scope(user):
 
 
 @transaction.atomic
-def import_job_create(*, user, upload, rows_estimate=0):
+def import_job_create(*, user, upload, rows_estimate=0, plan=REGISTRY):
     """Store an upload as a job and preview it now (small files) or in the background (large ones)."""
     county, township = import_scope(user)
     job = ImportJob(
         county=county,
         township=township,
+        plan=plan,
         original_name=clean_filename(upload.name, max_length=255),
         created_by=user,
         language=translation.get_language() or settings.LANGUAGE_CODE,
@@ -152,7 +156,12 @@ def import_job_preview(*, job):
     with translation.override(job.language):
         try:
             plan = plan_workbook(
-                path=job.file.path, county=job.county, township=job.township, progress=_progress(job)
+                path=job.file.path,
+                county=job.county,
+                township=job.township,
+                progress=_progress(job),
+                plan=job.plan,
+                user=job.created_by,
             )
         except WorkbookError as error:
             return _job_invalid(job, str(error))
@@ -246,7 +255,12 @@ def import_job_apply(*, job):
     with translation.override(job.language):
         try:
             plan = plan_workbook(
-                path=job.file.path, county=job.county, township=job.township, progress=_progress(job)
+                path=job.file.path,
+                county=job.county,
+                township=job.township,
+                progress=_progress(job),
+                plan=job.plan,
+                user=job.applied_by or job.created_by,
             )
         except WorkbookError as error:
             return _job_invalid(job, str(error))

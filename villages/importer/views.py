@@ -19,6 +19,7 @@ from campaign.uploads import upload_limit
 from villages.importer import exports, selectors, services
 from villages.importer.forms import ImportForm
 from villages.importer.models import ImportJob
+from villages.importer.plans import REGISTRY, plan_class
 from villages.importer.schema import Kind, sheet_title
 from villages.importer.xlsx import XLSX_CONTENT_TYPE, write_workbook
 
@@ -80,7 +81,11 @@ def _job(request, pk):
 def import_detail(request, pk):
     job = _job(request, pk)
     errors = Paginator(job.errors, 100).get_page(request.GET.get("page"))
-    counts = [(Kind(kind).label, job.counts[kind]) for kind in Kind if kind in job.counts]
+    planner = plan_class(job.plan)
+    if job.plan == REGISTRY:
+        counts = [(Kind(kind).label, job.counts[kind]) for kind in Kind if kind in job.counts]
+    else:
+        counts = [(planner.count_label(kind), c) for kind, c in job.counts.items()]
     return render(
         request,
         "importer/import_detail.html",
@@ -90,6 +95,8 @@ def import_detail(request, pk):
             "page_obj": errors,
             "counts": counts,
             "cancellable": ImportJob.CANCELLABLE,
+            "back_url": planner.home_url(job),
+            "back_label": planner.label,
         },
     )
 

@@ -29,7 +29,7 @@ from django.db import transaction
 
 from campaign.demo.registry import seed_registry
 
-HOOKS = ("appraisal.demo", "campaign.steering.demo", "campaign.reports.demo")
+HOOKS = ("appraisal.demo", "campaign.steering.demo", "indicators.demo", "campaign.reports.demo")
 
 
 def load_hook(name):
