@@ -3,19 +3,19 @@
 import tempfile
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from campaign.access import get_in_scope, require_role, role_required
 from campaign.roles import COUNTY_ROLES, Role
+from campaign.uploads import upload_limit
 from indicators.excel import PLAN_NAME, workbook
 from indicators.figures import indicator_set, village_figures
 from indicators.forms import ImportSheetsForm
 from indicators.views.common import MAX_YEAR, MIN_YEAR
 from villages.importer import services as importer
-from villages.importer.views import _ENVELOPE, _CappedUploadHandler
 from villages.importer.xlsx import XLSX_CONTENT_TYPE
 from villages.selectors import counties_for, townships_for, villages_for
 
@@ -72,27 +72,28 @@ def export_download(request, year):
     return _response(book, f"{_('indicators')}-{year}-{county.name}.xlsx")
 
 
-@csrf_exempt
+def _too_large(request):
+    # Refused without reading the body, as the registry's upload (campaign/uploads.py).
+    form = ImportSheetsForm(data={}, files={}, too_large=True)
+    return render(request, "indicators/import_error.html", {"form": form}, status=413)
+
+
+# As the registry import: outside the request's transaction, so that a job no worker can take is
+# marked failed when the service commits (campaign/jobs.py).
+@transaction.non_atomic_requests
 @login_required
+@upload_limit(
+    max_request_bytes=lambda: importer.limits()["max_bytes"],
+    max_file_bytes=lambda: importer.limits()["max_bytes"],
+    too_large=_too_large,
+)
 def import_upload(request):
     """The township's filled-in workbook: a job of the registry importer (preview, then apply)."""
     require_role(request.user, Role.TOWNSHIP)
     if request.method != "POST":
         return redirect("indicators:township", request.user.township_id)
-    limit = importer.limits()["max_bytes"]
-    if int(request.META.get("CONTENT_LENGTH") or 0) > limit + _ENVELOPE:
-        form = ImportSheetsForm(data={}, files={}, too_large=True)
-        return render(request, "indicators/import_error.html", {"form": form}, status=413)
-    # As the registry's upload: the handler stops a too-large body before it reaches the disk.
-    request.upload_too_large = False
-    request.upload_handlers.insert(0, _CappedUploadHandler(request, limit))
-    return _upload(request)
-
-
-@csrf_protect
-def _upload(request):
     form = ImportSheetsForm(request.POST, request.FILES)
-    form.too_large = request.upload_too_large
+    form.too_large = request.upload_too_large or bool(request.refused_uploads)
     if form.is_valid():
         job = importer.import_job_create(
             user=request.user,
