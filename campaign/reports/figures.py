@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 
 from appraisal.models import Appraisal, Title, Track, VetoEvent
 from appraisal.scoring import classification as classify
+from campaign.reports.sections import take_figures
 from villages.models import Department, Township, Village
 
 DATA_VERSION = 1
@@ -324,6 +325,8 @@ def _build(campaign, now, today, previous):
         "townships": rows,
         "expiring_titles": expiring,
         "change": None,
+        # Figures of the sections other apps add (campaign/reports/sections.py), same snapshot.
+        "sections": take_figures(campaign, today),
     }
     if previous is not None:
         data["change"] = change_between(previous.data, data, previous.period)

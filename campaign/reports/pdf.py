@@ -13,6 +13,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from campaign.reports import fonts
 from campaign.reports.fonts import missing_fonts
 
 # WeasyPrint logs every layout step at INFO; a worker's log should show tasks, not steps.
@@ -24,16 +25,20 @@ class FontsMissing(RuntimeError):
 
 
 def render_html(template_name, context):
-    """The finished HTML of a printed document; always in Chinese, the language of official papers."""
+    """The finished HTML of a printed document; always in Chinese, the language of official papers.
+
+    ``paper`` tells shared templates they print (paragraphs on the type grid), ``fonts`` carries the
+    face of each role (``fonts.context()``).
+    """
     with translation.override("zh-hans"):
-        return render_to_string(template_name, context)
+        return render_to_string(template_name, {"paper": True, "fonts": fonts.context(), **context})
 
 
 def render_pdf(html):
     """The PDF bytes of a finished HTML page (fonts checked first: never a PDF of empty boxes)."""
     missing = missing_fonts()
     if missing:
-        raise FontsMissing("CJK fonts missing: " + ", ".join(missing))
+        raise FontsMissing("No installed face for the font stacks: " + "; ".join(missing))
     from weasyprint import HTML
 
     # base_url lets the template refer to nothing outside the app: all CSS and
