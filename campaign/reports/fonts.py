@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils.safestring import mark_safe
+
 SHIPPED = Path(__file__).resolve().parent / "typefaces"
 
 
@@ -228,12 +230,13 @@ def css():
 
 def context():
     """What the PDF templates need: ``fonts.css`` and, per role, ``family`` and ``weight``."""
-    out = {"css": css()}
+    out = {"css": mark_safe(css())}  # noqa: S308 - built from our constants and file paths
     for stack in _stacks():
         r = resolved().get(stack.key)
         face = r.face if r else stack.faces[-1]
         out[stack.key] = {
-            "family": f'"{face.css_family}", {stack.generic}',
+            # Our own constants, printed into <style>: not HTML-escaped.
+            "family": mark_safe(f'"{face.css_family}", {stack.generic}'),  # noqa: S308
             "weight": face.weight,
             "name": face.name,
         }

@@ -20,6 +20,10 @@ from campaign.reports.fonts import missing_fonts
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
+# The one red of every printed document (organ mark, red line, masthead, certificate frame).
+RED = "#e60012"
+
+
 class FontsMissing(RuntimeError):
     pass
 
@@ -31,7 +35,9 @@ def render_html(template_name, context):
     face of each role (``fonts.context()``).
     """
     with translation.override("zh-hans"):
-        return render_to_string(template_name, {"paper": True, "fonts": fonts.context(), **context})
+        return render_to_string(
+            template_name, {"paper": True, "fonts": fonts.context(), "red": RED, **context}
+        )
 
 
 def render_pdf(html):

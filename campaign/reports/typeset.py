@@ -358,3 +358,48 @@ def title_html(text, *, css_class="title", role="title", size=22.0):
     lines = title_lines(text, role=role, size=size)
     body = "<br>".join(escape(line) for line in lines)
     return mark_safe(f'<div class="{css_class}">{body}</div>')  # noqa: S308 - escaped
+
+
+def header_lines(text, *, max_chars=4):
+    """A table header label in one line, or two balanced lines split between words."""
+    text = text.strip()
+    if len(text) <= max_chars:
+        return [text]
+    at, cuts = 0, []
+    for word in _words(text):
+        at += len(word)
+        cuts.append(at)
+    cuts = [c for c in cuts[:-1] if text[c] not in NO_START and text[c - 1] not in NO_END]
+    if not cuts:
+        return [text]
+    best = min(cuts, key=lambda c: (max(c, len(text) - c), abs(len(text) - 2 * c)))
+    return [text[:best], text[best:]]
+
+
+def text_width(text, *, role="body", size=BODY_SIZE, spacing=0.0):
+    measure = _measurer(ROLE_STACK[role])
+    return sum(measure(c) for c in text) * size + spacing * max(len(text) - 1, 0)
+
+
+def signature_html(issuer, date, *, right_cells=4):
+    """署名 and 成文日期: the date ends ``right_cells`` characters in from the right, the issuer centred.
+
+    The right margins are computed from the face's widths, so the centring holds for any name.
+    """
+    date_w = text_width(date)
+    by_w = text_width(issuer)
+    date_right = right_cells * CELL
+    centre_from_right = date_right + date_w / 2
+    by_right = max(0.0, centre_from_right - by_w / 2)
+    return mark_safe(  # noqa: S308 - escaped
+        '<div class="signature">'
+        f'<div class="by" style="margin-right:{by_right:.2f}pt">{escape(issuer)}</div>'
+        f'<div class="on" style="margin-right:{date_right:.2f}pt">{escape(date)}</div></div>'
+    )
+
+
+def organ_mark_size(text, *, largest=46.0, spacing=2.0):
+    """The organ mark's size: as large as ``largest`` pt, never wider than the type area."""
+    measure = _measurer(ROLE_STACK["title"])
+    em = sum(measure(c) for c in text) or 1
+    return min(largest, (TYPE_WIDTH - 8 - spacing * (len(text) - 1)) / em)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -79,6 +80,8 @@ def report_compare(request):
     )
 
 
+# Outside the request's transaction: the report opens its own at REPEATABLE READ (one snapshot).
+@transaction.non_atomic_requests
 @require_POST
 @role_required(Role.COUNTY_ADMIN)
 def report_take_now(request):

@@ -8,6 +8,7 @@ separated by blank lines (the county's own text of a briefing).
 
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from campaign.reports import typeset
 
@@ -40,3 +41,49 @@ def paras(context, text, role="body"):
     if context.get("paper"):
         return typeset.paragraphs(blocks, role=role)
     return format_html_join("", "<p>{}</p>", ((b,) for b in blocks))
+
+
+@register.simple_tag(takes_context=True)
+def runin(context, label, text, label_role="hei", text_role="kai"):
+    """A run-in paragraph: ``label`` (e.g. 编者按：) then ``text`` on the same lines (the editor's note)."""
+    if context.get("paper"):
+        return typeset.paragraph_html([(str(label), label_role), (str(text), text_role)])
+    return format_html(
+        '<p class="runin"><span class="runin-label">{}</span><span class="runin-text">{}</span></p>',
+        label,
+        text,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def title(context, text, css_class="title"):
+    """A document title: on paper in balanced lines broken at word boundaries; on the web an <h1>."""
+    if context.get("paper"):
+        return typeset.title_html(str(text), css_class=css_class)
+    return format_html('<h1 class="{}">{}</h1>', css_class, text)
+
+
+@register.simple_tag
+def th_label(text, max_chars=4):
+    """A table header on at most two lines, broken between words (never a stack of characters)."""
+    lines = typeset.header_lines(str(text), max_chars=max_chars)
+    return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def signature(context, issuer, date):
+    """The issuer centred over the date, the date four characters in from the right (GB/T 9704 §7.3.5)."""
+    if context.get("paper"):
+        return typeset.signature_html(str(issuer), str(date))
+    return format_html('<div class="signature"><div>{}</div><div>{}</div></div>', issuer, date)
+
+
+@register.simple_tag
+def organ_mark(text):
+    size = typeset.organ_mark_size(str(text))
+    return format_html(
+        '<div class="organ-mark" style="font-size:{}pt;line-height:{}pt">{}</div>',
+        f"{size:.2f}",
+        f"{size:.2f}",
+        text,
+    )
