@@ -302,7 +302,8 @@ def _build(campaign, now, today, previous):
     for t in townships:
         stages = by_stage[t["id"]]
         ranking = rankings.get(t["id"])
-        score = ranking["score"] if ranking else own_points.get(t["id"])
+        # Classified by its own final score, as the steering pages classify it (not the ranking score).
+        score = own_points.get(t["id"])
         rows.append(
             {
                 "id": t["id"],

@@ -115,7 +115,7 @@ class SelfCheckForm(forms.Form):
 
 
 class CertificateForm(forms.Form):
-    variant = forms.ChoiceField(label=_("Certificate"), choices=(), initial="standard")
+    variant = forms.ChoiceField(label=_("Certificate"), choices=(), initial="standard", required=False)
     chinese_date = forms.BooleanField(
         label=_("Date in Chinese numerals (二〇二六年十一月十六日)"), required=False
     )
@@ -125,6 +125,11 @@ class CertificateForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["variant"].choices = Document.Variant.choices
+
+    def clean_variant(self):
+        from campaign.reports.models import Document
+
+        return self.cleaned_data.get("variant") or Document.Variant.STANDARD
 
 
 class OverlayField(forms.MultiValueField):
