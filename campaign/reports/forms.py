@@ -11,8 +11,11 @@ class BriefingForm(forms.ModelForm):
         fields = [
             "campaign",
             "report",
+            "special",
             "number",
+            "running_number",
             "title",
+            "copies",
             "issuing_office",
             "issued_on",
             "editor_note",
@@ -50,6 +53,19 @@ class BriefingForm(forms.ModelForm):
         report = cleaned.get("report")
         if report is not None and campaign is not None and report.campaign_id != campaign.pk:
             self.add_error("report", _("This report belongs to another campaign."))
+        if report is not None and not cleaned.get("special"):
+            regular = Briefing.objects.filter(report=report, special=False).exclude(pk=self.instance.pk)
+            if regular.exists():
+                self.add_error(
+                    "special",
+                    _(
+                        "This report already has its regular briefing. A second briefing on it is a special "
+                        "issue: tick “special issue” (it gets its own number)."
+                    ),
+                )
+        copies = cleaned.get("copies")
+        if copies is not None and copies < 1:
+            self.add_error("copies", _("Print at least one copy."))
         number = cleaned.get("number")
         if campaign is not None and number:
             clash = Briefing.objects.filter(campaign=campaign, number=number).exclude(pk=self.instance.pk)

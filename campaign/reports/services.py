@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 
 BRIEFING_TEXT_FIELDS = (
     "title",
+    "special",
+    "running_number",
+    "copies",
     "editor_note",
     "highlights",
     "problems",
@@ -99,6 +102,22 @@ def _check_editor(user, campaign):
 def _save_briefing(briefing):
     if briefing.published and briefing.report_id is None:
         raise ValidationError({"report": _("A published briefing needs its progress report.")})
+    if (
+        briefing.report_id
+        and not briefing.special
+        and Briefing.objects.filter(report_id=briefing.report_id, special=False)
+        .exclude(pk=briefing.pk)
+        .exists()
+    ):
+        # Said in words, beside the field: never the constraint's name (one_briefing_per_report).
+        raise ValidationError(
+            {
+                "special": _(
+                    "This report already has its regular briefing. A second briefing on it is a special "
+                    "issue: tick “special issue” (it gets its own number)."
+                )
+            }
+        )
     try:
         briefing.full_clean()
     except ValidationError as error:

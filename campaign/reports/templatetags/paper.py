@@ -81,9 +81,13 @@ def signature(context, issuer, date):
 @register.simple_tag
 def organ_mark(text):
     size = typeset.organ_mark_size(str(text))
+    # The glyphs' ink starts about 0.085 em below the line box: the box goes that much higher so that
+    # the ink's top edge is 35 mm below the top of the type area (GB/T 9704 §7.2.1).
+    top = 35 - 0.085 * size / typeset.MM
     return format_html(
-        '<div class="organ-mark" style="font-size:{}pt;line-height:{}pt">{}</div>',
+        '<div class="organ-mark" style="font-size:{}pt;line-height:{}pt;margin-top:{}mm">{}</div>',
         f"{size:.2f}",
         f"{size:.2f}",
+        f"{top:.2f}",
         text,
     )
