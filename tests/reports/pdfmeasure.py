@@ -102,7 +102,7 @@ def _raster(page, clip, zoom=8):
 
 
 def ink_rows(page, clip_mm, predicate, zoom=8):
-    """The y (mm) of every raster row in ``clip_mm`` (x0, y0, x1, y1) holding a pixel that ``predicate`` accepts."""
+    """The y (mm) of each raster row in ``clip_mm`` (x0, y0, x1, y1) with a pixel ``predicate`` accepts."""
     clip = pymupdf.Rect(*(v * MM for v in clip_mm))
     pix, zoom = _raster(page, clip, zoom)
     rows = []
