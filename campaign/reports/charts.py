@@ -1,6 +1,6 @@
 """Charts as SVG drawn on the server, for the PDF and the web page alike, made for black-and-white printers.
 
-- Ten series get ten fills that stay apart in grey: five greys of clearly different luma and five
+- Ten series get ten fills that stay apart in grey: six greys at least 15 % of luma apart and four
   hatchings (``FILLS``); no two series print alike.
 - Value labels are dark and at least 9 pt; on a segment they sit on a small white plate, so they
   read on black as on white.
@@ -20,7 +20,7 @@ FONT = "Noto Sans CJK SC, sans-serif"
 WIDTH = 442.0  # the type area, pt
 INK = "#000"
 # (kind, value): grey fills from white to black with at least 15 % luma between neighbours, and
-# hatchings (diagonal, cross, horizontal, dots, vertical) in between.
+# hatchings (diagonal, cross, horizontal, dots) in between.
 FILLS = [
     ("grey", "#ffffff"),
     ("grey", "#d0d0d0"),
