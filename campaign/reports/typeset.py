@@ -28,6 +28,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from html import escape as _escape
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -160,7 +161,14 @@ def _squeezable(line):
 def _fit(units, start, avail, grid_spacing):
     """The end index of the line that starts at ``start`` (greedy fill, then 禁则)."""
     end = start
-    while end < len(units) and _natural(units[start : end + 1], grid_spacing) <= avail + 0.3:
+    advance = 0.0  # advances of units[start:end], compressed marks taken in
+    chars = 0
+    while end < len(units):
+        unit = units[end]
+        if advance + unit.width + (chars + unit.chars - 1) * grid_spacing > avail + 0.3:
+            break
+        advance += unit.width - unit.squeeze
+        chars += unit.chars
         end += 1
     if end == start:
         return start + 1  # a unit wider than the line: it gets a line of its own
@@ -226,39 +234,64 @@ def set_lines(segments, *, size=BODY_SIZE, width=TYPE_WIDTH, indent_cells=2, cel
     return lines
 
 
-def _line_html(line, role_classes):
+def _spacing_class(value):
+    """The class of a letter-spacing (hundredths of a point; see ``spacing_css``)."""
+    hundredths = round(value * 100)
+    return f"ls{'m' if hundredths < 0 else ''}{abs(hundredths)}"
+
+
+# Letter-spacings a line may need, as classes: WeasyPrint matches a class far faster than it parses
+# one style attribute per line. Hundredths of a point: at most 0.14 mm off over a 28-character line.
+SPACING_RANGE = (-250, 400)
+
+
+def spacing_css():
+    low, high = SPACING_RANGE
+    return "\n".join(
+        f".{_spacing_class(h / 100)}{{letter-spacing:{h / 100:.2f}pt}}" for h in range(low, high + 1)
+    )
+
+
+def _spacing_attr(value):
+    hundredths = round(value * 100)
+    low, high = SPACING_RANGE
+    if low <= hundredths <= high:
+        return f'class="{_spacing_class(value)}"'
+    return f'style="letter-spacing:{value:.3f}pt"'
+
+
+def _line_html(line, role_classes, base_role):
     parts = []
-    current_role = None
+    current_role = base_role
     for unit in line.units:
         if unit.role != current_role:
-            if current_role is not None:
+            if current_role != base_role:
                 parts.append("</span>")
-            parts.append(f'<span class="{role_classes[unit.role]}">')
+            if unit.role != base_role:
+                parts.append(f'<span class="{role_classes[unit.role]}">')
             current_role = unit.role
-        text = escape(unit.text)
+        text = _escape(unit.text, quote=False)
         if unit.squeeze and unit is not line.units[-1]:
-            parts.append(f'<span style="letter-spacing:{line.spacing - unit.squeeze:.3f}pt">{text}</span>')
+            parts.append(f"<span {_spacing_attr(line.spacing - unit.squeeze)}>{text}</span>")
         else:
             parts.append(text)
-    if current_role is not None:
+    if current_role != base_role:
         parts.append("</span>")
-    return f'<span style="letter-spacing:{line.spacing:.3f}pt">{"".join(parts)}</span>'
+    return f"<span {_spacing_attr(line.spacing)}>{''.join(parts)}</span>"
 
 
 ROLE_CLASSES = {"body": "f-fang", "kai": "f-kai", "hei": "f-hei", "title": "f-title", "song": "f-song"}
 
 
 def paragraph_html(segments, *, css_class="", indent=2, size=BODY_SIZE):
-    """A ``<p>`` of pre-broken lines (PDF only: it carries style attributes, never sent to a browser)."""
+    """A ``<p>`` of pre-broken lines (PDF only: it may carry style attributes, never sent to a browser)."""
     lines = set_lines(segments, size=size, indent_cells=indent)
     if not lines:
         return mark_safe("")  # noqa: S308 - nothing
-    body = "<br>".join(_line_html(line, ROLE_CLASSES) for line in lines)
-    indent_pt = indent * TYPE_WIDTH / CELLS
-    classes = " ".join(c for c in ("grid", css_class) if c)
-    return mark_safe(  # noqa: S308 - every text went through escape()
-        f'<p class="{classes}" style="text-indent:{indent_pt:.3f}pt">{body}</p>'
-    )
+    base_role = segments[-1][1]
+    body = "<br>".join(_line_html(line, ROLE_CLASSES, base_role) for line in lines)
+    classes = " ".join(c for c in ("grid", ROLE_CLASSES[base_role], f"in{indent}", css_class) if c)
+    return mark_safe(f'<p class="{classes}">{body}</p>')  # noqa: S308 - every text went through escape()
 
 
 def paragraph(text, *, role="body", css_class="", indent=2):
