@@ -84,6 +84,9 @@
     var chart = echarts.init(el, null, { renderer: printing ? "svg" : "canvas" });
     var option = builders[kind](figure);
     option.animation = !printing;
+    // ECharts' HTML tooltip is built from markup with style="" attributes, which the
+    // Content-Security-Policy blocks; the rich-text tooltip is drawn on the chart itself.
+    if (option.tooltip) { option.tooltip.renderMode = "richText"; }
     // On paper a scrolling legend would hide entries: print them all.
     if (printing && option.legend) { option.legend.type = "plain"; }
     chart.setOption(option);
