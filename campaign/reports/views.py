@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from campaign.access import get_in_scope, role_required
 from campaign.models import Campaign
+from campaign.reports import sections
 from campaign.reports.documents import report_view_model
 from campaign.reports.forms import CompareForm
 from campaign.reports.selectors import previous_report, reports_for
@@ -40,7 +41,16 @@ def report_detail(request, pk):
     return render(
         request,
         "reports/report_detail.html",
-        {"report": report, "previous": previous_report(report), **report_view_model(report.data)},
+        {
+            "report": report,
+            "previous": previous_report(report),
+            **report_view_model(report.data),
+            # Sections other apps add (campaign/reports/sections.py), from the report's frozen figures.
+            "extra_sections": [
+                {"section": section, "figures": figures, "number": ""}
+                for section, figures in sections.for_display(report.data, where="report")
+            ],
+        },
     )
 
 
