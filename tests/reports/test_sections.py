@@ -1,4 +1,4 @@
-"""Other apps add sections to the progress report, its page and the briefing (campaign/reports/sections.py)."""
+"""Other apps add sections to the progress report, its page and the briefing (reports/sections.py)."""
 
 import pytest
 from django.apps import apps
