@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -64,6 +65,8 @@ def briefing_new(request):
                 "special": True,
                 "number": next_briefing_number(report.campaign),
                 "title": "三级联创工作简报",
+                "issuing_office": f"中共{report.campaign.county.name}委组织部",
+                "issued_on": timezone.localdate(),
             }
     form = BriefingForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
