@@ -32,7 +32,9 @@ def registered(monkeypatch, settings, tmp_path):
     (folder / "section.html").write_text(
         "{% load paper %}<h2>{{ number }}{{ section.heading }}</h2>{% para figures.line %}", encoding="utf-8"
     )
-    settings.TEMPLATES[0]["DIRS"] = [tmp_path / "templates", *settings.TEMPLATES[0]["DIRS"]]
+    engines = [dict(engine) for engine in settings.TEMPLATES]
+    engines[0]["DIRS"] = [tmp_path / "templates", *engines[0]["DIRS"]]
+    settings.TEMPLATES = engines  # assigned, so that Django builds its template engines again
     return SECTION
 
 
