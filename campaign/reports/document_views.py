@@ -153,7 +153,7 @@ def _cell(request, document):
 @role_required(*PRINTERS)
 def document_make(request):
     campaigns, campaign, wanted = _campaign(request, request.POST)
-    if campaign is None:
+    if campaign is None or wanted is None:
         raise Http404
     kind = request.POST.get("kind")
     if kind not in Document.Kind.values or kind in (

@@ -44,6 +44,8 @@ class BriefingForm(forms.ModelForm):
         self.fields["report"].queryset = reports
         self.fields["report"].required = False
         self.fields["title"].required = True
+        # Left empty, the copy count is the model's default (a form posted without it still saves).
+        self.fields["copies"].required = False
         if self.instance.pk:
             self.fields["campaign"].disabled = True
 
@@ -64,7 +66,9 @@ class BriefingForm(forms.ModelForm):
                     ),
                 )
         copies = cleaned.get("copies")
-        if copies is not None and copies < 1:
+        if copies is None and "copies" in cleaned:
+            cleaned["copies"] = Briefing._meta.get_field("copies").default
+        elif copies is not None and copies < 1:
             self.add_error("copies", _("Print at least one copy."))
         number = cleaned.get("number")
         if campaign is not None and number:
