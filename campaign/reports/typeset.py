@@ -298,8 +298,26 @@ def paragraph(text, *, role="body", css_class="", indent=2):
     return paragraph_html([(text, role)], css_class=css_class, indent=indent)
 
 
+_FIRST_LEVEL = re.compile(r"^[一二三四五六七八九十]+、")
+_SECOND_LEVEL = re.compile(r"^（[一二三四五六七八九十]+）")
+
+
+def _segments(block, role):
+    """The county's text: "一、…" is a 黑体 heading line, "（一）…。" a 楷体 heading run in with its text."""
+    if role == "body" and _FIRST_LEVEL.match(block) and len(block) <= 40 and "。" not in block[:-1]:
+        return [(block, "hei")]
+    if role == "body" and _SECOND_LEVEL.match(block):
+        end = block.find("。")
+        if 0 < end < 40:
+            head, rest = block[: end + 1], block[end + 1 :]
+            return [(head, "kai"), (rest, "body")] if rest else [(head, "kai")]
+    return [(block, role)]
+
+
 def paragraphs(blocks, *, role="body"):
-    return mark_safe("".join(paragraph(b, role=role) for b in blocks))  # noqa: S308 - escaped
+    return mark_safe(  # noqa: S308 - escaped
+        "".join(paragraph_html(_segments(b, role)) for b in blocks)
+    )
 
 
 # --- titles -------------------------------------------------------------------------------------

@@ -122,6 +122,10 @@ def test_naming_decision_is_a_red_header_document(county, django_capture_on_comm
     assert "中共甲县委文件" in text and "甲党发〔2026〕12号" in text
     assert "附件" in text and "先进集体名单" in text and "甲一镇东村党组织" in text
     assert "中共甲县委办公室" in text and "2026年7月16日印发" in text
+    # The total in the text is the number of rows of the annex's tables.
+    named = Title.objects.filter(campaign=campaign).exclude(status=Title.Status.REVOKED).count()
+    assert f"以上共命名先进集体{named}个" in text
+    assert len(re.findall(r"甲[一二]镇[^\d]{1,12}党组织[1-5]\d{4}年", text)) == named
     # The body on the grid, flush.
     for line, gap in m.full_lines(path):
         assert abs(gap) <= 0.5, (line.text, gap)
@@ -364,3 +368,22 @@ def test_overlay_positions_off_the_sheet_are_refused(world, login):
     from campaign.reports.models import PrintSettings
 
     assert PrintSettings.objects.get().overlay["honour"] == [90.0, 92.0]
+
+
+@pytest.mark.django_db
+def test_the_countys_own_headings_print_in_heiti_and_kaiti(campaign):
+    text = (
+        "一、主要做法\n\n（一）强化组织领导。县委成立领导小组，定期研究推进创建工作。\n\n（二）严格检查验收。"
+    )
+    path = _briefing_pdf(campaign, highlights=text)
+    by_face = {}
+    for page in m.open_pdf(path):
+        for block in page.get_text("dict")["blocks"]:
+            for line in block.get("lines", []):
+                for span in line["spans"]:
+                    by_face.setdefault(span["font"], "")
+                    by_face[span["font"]] += span["text"]
+    kai = "".join(v for k, v in by_face.items() if "Kai" in k or "楷" in k)
+    assert "（一）强化组织领导。" in kai.replace(" ", "") and "县委成立" not in kai
+    hei = "".join(v for k, v in by_face.items() if "Sans" in k or "Hei" in k)
+    assert "一、主要做法" in hei.replace(" ", "")
