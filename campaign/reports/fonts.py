@@ -228,18 +228,12 @@ def css():
     return "\n".join(rules)
 
 
-@lru_cache(maxsize=1)
-def _spacing():
-    from campaign.reports.typeset import spacing_css
-
-    return spacing_css()
-
-
 def context():
     """What the PDF templates need: ``fonts.css`` and, per role, ``family`` and ``weight``."""
     out = {
         "css": mark_safe(css()),  # noqa: S308 - built from our constants and file paths
-        "spacing": mark_safe(_spacing()),  # noqa: S308 - numbers
+        # Filled in by pdf.render_html with the spacing classes the document used.
+        "spacing": mark_safe("/*lc-spacing*/"),  # noqa: S308 - a CSS comment
     }
     for stack in _stacks():
         r = resolved().get(stack.key)

@@ -34,10 +34,13 @@ def render_html(template_name, context):
     ``paper`` tells shared templates they print (paragraphs on the type grid), ``fonts`` carries the
     face of each role (``fonts.context()``).
     """
-    with translation.override("zh-hans"):
-        return render_to_string(
+    from campaign.reports import typeset
+
+    with translation.override("zh-hans"), typeset.collecting_spacings() as used:
+        html = render_to_string(
             template_name, {"paper": True, "fonts": fonts.context(), "red": RED, **context}
         )
+    return html.replace(typeset.SPACING_PLACEHOLDER, typeset.spacing_css(used), 1)
 
 
 def render_pdf(html):
