@@ -40,5 +40,7 @@ USER 10001:10001
 
 ENV MEDIA_ROOT=/data/media
 EXPOSE 8000
+# --max-requests: each web worker is replaced after about 500 requests (jitter: not all at once), so
+# memory a large page or export once took is given back.
 CMD ["gunicorn", "campaign.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--timeout", "120", "--access-logfile", "-"]
+     "--timeout", "120", "--max-requests", "500", "--max-requests-jitter", "50", "--access-logfile", "-"]

@@ -32,6 +32,8 @@ messages: venv
 	@if command -v msgfmt >/dev/null; then DEBUG=1 $(PY) manage.py compilemessages -v 0 --ignore=.venv; \
 	else echo "msgfmt not found: using the committed .mo files"; fi
 
+# The demo: seed_demo and the public demo password work only in demo mode (README, "Demo mode").
+run: export DEMO_MODE = 1
 run: setup
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo

@@ -5,6 +5,9 @@ shows: no add, change or delete for anybody, superusers included.
 """
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from appraisal.models import (
     Appraisal,
@@ -173,6 +176,17 @@ class VetoEventAdmin(ReadOnlyCountyAdmin):
     list_display = ("campaign", "kind", "track", "township", "village", "department", "occurred_on")
     list_filter = ("kind", "track")
     list_select_related = ("campaign", "township", "village", "department")
+    # The file is served only by the scoped view (media is never served directly): link to it.
+    exclude = ("evidence",)
+    readonly_fields = ("evidence_link",)
+
+    @admin.display(description=_("evidence"))
+    def evidence_link(self, obj):
+        if not obj.evidence:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("appraisal:veto_evidence", args=[obj.pk]), _("Download")
+        )
 
 
 @admin.register(Title)

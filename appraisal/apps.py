@@ -27,4 +27,5 @@ class AppraisalConfig(AppConfig):
             (Role.TOWNSHIP, Role.VILLAGE, Role.DEPARTMENT, Role.COUNTY_ADMIN),
         ),
         (35, "appraisal:campaign_list", _("Campaigns"), COUNTY_ROLES),
+        (36, "appraisal:holiday_list", _("Holiday calendar"), (Role.COUNTY_ADMIN,)),
     ]

@@ -2,9 +2,13 @@
 
 Each track: [(star code, star name, [(indicator, points, evidence expected, guidance, feed), ...]), ...].
 These are county data in Chinese, edited in the app afterwards, not UI strings.
+
+One departure from rubric-default.md: the rulebook combines self-assessment with ratings from above,
+from below and by peers (自评与上评、下评、互评相结合), so the departments' 好的机关作风 gives 5 of its
+points to the peer rating (互评) of the other participating departments.
 """
 
-M, S, R = "manual", "survey", "rating"
+M, S, R, P = "manual", "survey", "rating", "peer"
 
 SURVEY_GUIDANCE = "满意率（满意+比较满意）≥90% 得满分，每低 1 个百分点扣 0.5 分；低于 60% 最多评为二星。"
 
@@ -113,6 +117,10 @@ TOWNSHIP = [
 ]
 
 RATING_GUIDANCE = "由乡镇、村下评：满意率（满意+比较满意）≥90% 得满分，每低 1 个百分点扣 0.5 分。"
+# The rulebook asks for 自评与上评、下评、互评相结合: the departments also rate one another.
+PEER_GUIDANCE = (
+    "由参评县直部门互评（不评本部门）：满意率（满意+比较满意）≥90% 得满分，每低 1 个百分点扣 0.5 分。"
+)
 
 DEPARTMENT = [
     (
@@ -135,7 +143,8 @@ DEPARTMENT = [
         "conduct",
         "好的机关作风",
         [
-            ("服务基层、服务群众，办事高效", 10, "服务台账", "", M),
+            ("服务基层、服务群众，办事高效", 5, "服务台账", "", M),
+            ("县直部门互评：机关作风满意率", 5, "互评结果", PEER_GUIDANCE, P),
             ("基层下评：机关作风满意率", 10, "下评结果", RATING_GUIDANCE, R),
         ],
     ),

@@ -16,13 +16,18 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format=format)
 
 
+# Consequential choices (an objection's outcome, a veto's kind, the star to withdraw) start empty:
+# the user must choose, and an empty choice is refused with a message.
+PLEASE_CHOOSE = ("", _("Please choose"))
+
+
 class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
     revoked_on = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=DateInput)
 
 
 class WithdrawStarForm(forms.Form):
-    star = forms.ChoiceField(label=_("Star"))
+    star = forms.ChoiceField(label=_("Star"), error_messages={"required": _("Choose the star to withdraw.")})
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
     effective_on = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=DateInput)
 
@@ -31,7 +36,9 @@ class WithdrawStarForm(forms.Form):
         from appraisal.selectors import star_names
 
         names = star_names(title)
-        self.fields["star"].choices = [(code, names.get(code, code)) for code in title.stars]
+        self.fields["star"].choices = [PLEASE_CHOOSE] + [
+            (code, names.get(code, code)) for code in title.stars
+        ]
 
 
 class ReturnForm(forms.Form):
@@ -45,21 +52,47 @@ class ObjectionForm(forms.Form):
 
 
 class ObjectionHandleForm(forms.Form):
+    # No preset: dismissing or upholding an objection is a decision, never a default.
     outcome = forms.ChoiceField(
         label=_("Outcome"),
-        choices=[c for c in Objection.Outcome.choices if c[0] != Objection.Outcome.PENDING],
+        choices=[PLEASE_CHOOSE] + [c for c in Objection.Outcome.choices if c[0] != Objection.Outcome.PENDING],
+        error_messages={"required": _("Choose an outcome.")},
     )
     handling = forms.CharField(label=_("How it was handled"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class NoticeForm(forms.Form):
     title = forms.CharField(label=_("Title"), required=False, max_length=200)
-    starts_on = forms.DateField(label=_("Starts on"), initial=timezone.localdate, widget=DateInput)
+    starts_on = forms.DateField(
+        label=_("Starts on"),
+        initial=timezone.localdate,
+        widget=DateInput,
+        help_text=_("Today or later; a holiday or a weekend moves it to the next working day."),
+        error_messages={"required": _("Enter the start date of the notice.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The browser's date picker offers no day before today (the service refuses one anyway).
+        self.fields["starts_on"].widget.attrs["min"] = timezone.localdate().isoformat()
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the withdrawal"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": _("Say why the subject is withdrawn from the notice.")},
+    )
 
 
 class VetoForm(forms.Form):
-    subject = forms.ChoiceField(label=_("Subject"))
-    kind = forms.ChoiceField(label=_("Kind"), choices=VetoEvent.Kind.choices)
+    subject = forms.ChoiceField(label=_("Subject"), error_messages={"required": _("Choose the subject.")})
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[PLEASE_CHOOSE, *VetoEvent.Kind.choices],
+        error_messages={"required": _("Choose the kind of veto.")},
+    )
     occurred_on = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=DateInput)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
     evidence = forms.FileField(label=_("Evidence"), required=False)

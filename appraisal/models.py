@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from campaign.validators import validate_name
 from villages.models import County, Department, Township, Village
 
 POINTS = {"max_digits": 6, "decimal_places": 1}
@@ -67,7 +68,7 @@ class Star(models.Model):
         Rubric, on_delete=models.CASCADE, related_name="stars", verbose_name=_("rubric")
     )
     code = models.SlugField(_("code"), max_length=20)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("name"), max_length=50, validators=[validate_name])
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     max_points = models.DecimalField(_("maximum points"), **POINTS, default=Decimal("20"))
 
@@ -86,6 +87,7 @@ class Indicator(models.Model):
         MANUAL = "manual", _("scored by each tier")
         SURVEY = "survey", _("from the mass-satisfaction survey")
         RATING = "rating", _("from the ratings from below")
+        PEER = "peer", _("from the peer ratings")
 
     star = models.ForeignKey(
         Star, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("star")
@@ -188,6 +190,15 @@ class Appraisal(models.Model):
         related_name="appraisals",
         verbose_name=_("public notice"),
     )
+    # The latest batch the township reported it in (申请复检): the county re-checks batch by batch.
+    recheck_batch = models.ForeignKey(
+        "RecheckBatch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appraisals",
+        verbose_name=_("re-check batch"),
+    )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -254,6 +265,27 @@ class Appraisal(models.Model):
     @property
     def is_final(self):
         return self.status in self.FINAL_STATUSES
+
+
+class RecheckBatch(models.Model):
+    """What a township reported to the county for re-check together (申请复检), and when."""
+
+    campaign = models.ForeignKey("campaign.Campaign", on_delete=models.PROTECT, related_name="+")
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="recheck_batches", verbose_name=_("township")
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reported by")
+    )
+    reported_at = models.DateTimeField(_("reported"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        verbose_name = _("re-check batch")
+        verbose_name_plural = _("re-check batches")
+
+    def __str__(self):
+        return f"{self.township} · {self.reported_at:%Y-%m-%d}"
 
 
 class Score(models.Model):
@@ -362,6 +394,7 @@ class AppraisalEvent(AppendOnly):
         SCORES_CHANGED = "scores_changed", _("scores changed")
         SURVEY_RECORDED = "survey_recorded", _("satisfaction survey recorded")
         PUBLICIZED = "publicized", _("public notice opened")
+        WITHDRAWN = "withdrawn", _("withdrawn from the public notice")
         OBJECTION = "objection", _("objection recorded")
         OBJECTION_HANDLED = "objection_handled", _("objection handled")
         APPROVED = "approved", _("approved and named")
@@ -482,7 +515,7 @@ class PublicNotice(models.Model):
     """A public notice (公示) of a batch of appraisals, over working days."""
 
     campaign = models.ForeignKey("campaign.Campaign", on_delete=models.PROTECT, related_name="notices")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_name])
     starts_on = models.DateField(_("starts"))
     ends_on = models.DateField(_("ends"))
     working_days = models.PositiveSmallIntegerField(_("working days"))
@@ -502,6 +535,24 @@ class PublicNotice(models.Model):
 
     def has_ended(self, today):
         return today > self.ends_on
+
+
+class NoticeWithdrawal(models.Model):
+    """A subject taken off a public notice before it ended, and why (the notice's own record of it)."""
+
+    notice = models.ForeignKey(PublicNotice, on_delete=models.PROTECT, related_name="withdrawals")
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="notice_withdrawals")
+    reason = models.TextField(_("reason"))
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField(_("withdrawn"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["withdrawn_at", "id"]
+        verbose_name = _("withdrawal from a public notice")
+        verbose_name_plural = _("withdrawals from public notices")
+
+    def __str__(self):
+        return f"{self.notice_id}/{self.appraisal_id}"
 
 
 class Objection(models.Model):
@@ -650,6 +701,10 @@ class Title(models.Model):
     expired_on = models.DateField(_("expired on"), null=True, blank=True)
     revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
     revoke_reason = models.TextField(_("reason for revocation"), blank=True)
+    # The last expiry reminder sent: 90 or 30 (days before), 0 once told it expired; None before any.
+    reminded_days = models.PositiveSmallIntegerField(
+        _("last reminder (days before expiry)"), null=True, blank=True
+    )
 
     objects = TitleQuerySet.as_manager()
 
@@ -706,3 +761,8 @@ class TitleEvent(AppendOnly):
 
     def __str__(self):
         return f"{self.get_action_display()} · {self.effective_on}"
+
+
+# Defined in its own module (the calendar is not part of an appraisal); imported here so that
+# Django registers it with the app.
+from appraisal.holidays import Holiday  # noqa: E402, F401

@@ -151,12 +151,26 @@ def township_queue(user, campaign):
 
 
 def recheck_queue(user, campaign):
-    """What waits for the county: villages reported for re-check, townships and departments submitted."""
-    return _list(
-        appraisals_for(user).filter(
+    """What waits for the county: villages reported for re-check, batch by batch (the longest waiting
+    first), then the townships' and departments' own reports."""
+    from django.db.models import F
+
+    return (
+        appraisals_for(user)
+        .filter(
             Q(track=Track.VILLAGE, status=Appraisal.Status.RECHECK_REQUESTED)
             | Q(track__in=[Track.TOWNSHIP, Track.DEPARTMENT], status=Appraisal.Status.SUBMITTED),
             campaign=campaign,
+        )
+        .select_related("campaign", "township", "village", "department", "recheck_batch__township")
+        .order_by(
+            F("recheck_batch__reported_at").asc(nulls_last=True),
+            "recheck_batch_id",
+            "track",
+            "township__code",
+            "village__code",
+            "department__code",
+            "id",
         )
     )
 
@@ -227,14 +241,16 @@ def notices_for(user):
     )
 
 
-def department_rating_summary(campaign, department):
-    """Counts per grade and the satisfied share of a department's ratings (the aggregate only)."""
-    counts = dict(
-        Rating.objects.filter(campaign=campaign, department=department)
-        .order_by()
-        .values_list("grade")
-        .annotate(n=Count("id"))
-    )
+def department_rating_summary(campaign, department, kind=None):
+    """Counts per grade and the satisfied share of a department's ratings (the aggregate only).
+
+    ``kind``: only the ratings from below (``Rating.Kind.FROM_BELOW``) or by peers (``PEER``); both
+    when None.
+    """
+    ratings = Rating.objects.filter(campaign=campaign, department=department)
+    if kind:
+        ratings = ratings.filter(kind=kind)
+    counts = dict(ratings.order_by().values_list("grade").annotate(n=Count("id")))
     total = sum(counts.values())
     satisfied = sum(counts.get(g, 0) for g in Rating.SATISFIED_GRADES)
     rate = None
@@ -242,7 +258,7 @@ def department_rating_summary(campaign, department):
         from appraisal.scoring import quantize
 
         rate = quantize(100 * satisfied / total)
-    return {"counts": counts, "total": total, "rate": rate}
+    return {"counts": counts, "total": total, "rate": rate, "satisfied": satisfied}
 
 
 def ratings_given_by(user, campaign):
@@ -274,3 +290,13 @@ def townships_in_scope(user):
     from villages.selectors import townships_for
 
     return townships_for(user).order_by("code")
+
+
+# Reads of the review pages (check, re-check queue, approval, ratings), kept in their own module.
+from appraisal.review_selectors import (  # noqa: E402, F401
+    approval_warnings,
+    batch_sizes,
+    departments_to_rate,
+    feed_results,
+    withdrawn_from_notice,
+)

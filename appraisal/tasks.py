@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from appraisal.services import title_expire, title_send_reminders
+from appraisal.services import notice_send_ended, title_expire, title_send_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -19,11 +19,13 @@ logger = logging.getLogger(__name__)
     soft_time_limit=9 * 60,
 )
 def expire_titles(today=None):
-    """Expire titles past their end date and send the 90/30-day reminders; safe to run any number of times."""
+    """The appraisal's daily run, safe to run any number of times: expire titles past their end date,
+    send the expiry reminders (90 and 30 days, expired), tell the county leader about ended notices."""
     import datetime
 
     day = datetime.date.fromisoformat(today) if today else None
     expired = title_expire(today=day)
     reminded = title_send_reminders(today=day)
-    logger.info("expire_titles: %s expired, %s reminders", expired, reminded)
-    return {"expired": expired, "reminded": reminded}
+    notices = notice_send_ended(today=day)
+    logger.info("expire_titles: %s expired, %s reminders, %s notice ends", expired, reminded, notices)
+    return {"expired": expired, "reminded": reminded, "notices_ended": notices}

@@ -157,7 +157,7 @@ def main():
             base = at_county.get(figure["figure"])
             if base:
                 emit(f"{figure['figure']}.ratio", round(figure["value"] / base, 2), "x", bench="registry")
-        run(["seed_demo"], env, "seed_demo")
+        run(["seed_demo"], {**env, "DEMO_MODE": "1"}, "seed_demo")
         for script in sorted(BENCH.glob("bench_*.py")):
             if script.name != "bench_registry.py":
                 relay(script, {**env, "BENCH_SCALE": "province"})

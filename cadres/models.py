@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaign.validators import validate_name
 from villages.models import County, Department, Township, Village
 
 phone_validator = RegexValidator(
@@ -58,7 +59,7 @@ class Cadre(models.Model):
         related_name="cadres",
         verbose_name=_("county department"),
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("name"), max_length=50, validators=[validate_name])
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"))
     ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
@@ -127,7 +128,7 @@ class OrganizerArea(models.Model):
     """An organizer's area (组织员包片): the townships one county organizer follows."""
 
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="organizer_areas")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_name])
     organizer = models.ForeignKey(
         Cadre,
         on_delete=models.SET_NULL,

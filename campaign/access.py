@@ -31,3 +31,21 @@ def require_role(user, *roles):
 def get_in_scope(queryset, **lookup):
     """Fetch one object from an already scoped queryset, or 404 as if it did not exist."""
     return get_object_or_404(queryset, **lookup)
+
+
+def next_url(request, default):
+    """Where to go back to: the request's ``next`` if it is a path of this site, else ``default``.
+
+    ``next`` comes from the page (or from whoever crafted the link): a full URL of another site
+    (``https://evil.example``, ``//evil.example``) or a URL name is never followed.
+    """
+    from django.shortcuts import resolve_url
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    if target.startswith("/") and not target.startswith("//") and safe:
+        return target
+    return resolve_url(default)

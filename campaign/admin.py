@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -13,9 +14,19 @@ SCOPE_FIELDS = ("role", "city", "county", "township", "village", "department", "
 COUNTY_ADMIN_SCOPE_FIELDS = ("role", "county", "township", "village", "department", "organizer_area")
 
 
+class SetPasswordForUserForm(AdminPasswordChangeForm):
+    """A password an administrator sets is known to them: the user changes it at the next login."""
+
+    def save(self, commit=True):
+        self.user.must_change_password = True
+        return super().save(commit=commit)
+
+
 @admin.register(User)
 class UserAdmin(CountyScopedMixin, BaseUserAdmin):
     """Superusers: every user. County administrators: their county's users, without escalation."""
+
+    change_password_form = SetPasswordForUserForm
 
     list_display = (
         "username",
@@ -117,7 +128,17 @@ class UserAdmin(CountyScopedMixin, BaseUserAdmin):
                 obj.is_staff = obj.is_superuser = False
             obj.county_id = request.user.county_id
             obj.city = None
+        if not change:
+            # The administrator chose this password: the new user picks their own at first login.
+            obj.must_change_password = True
         super().save_model(request, obj, form, change)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        # An administrator setting their own password here need not be asked again.
+        if request.method == "POST" and str(request.user.pk) == str(id):
+            User.objects.filter(pk=request.user.pk).update(must_change_password=False)
+        return response
 
 
 @admin.register(Campaign)

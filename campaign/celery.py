@@ -50,6 +50,15 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+def _connect_job_signals():
+    from campaign.jobs import connect_worker_signals
+
+    connect_worker_signals()
+
+
+_connect_job_signals()
+
+
 @worker_init.connect
 def _check_fonts_before_work(**_kwargs):
     """A worker without the CJK fonts would print empty boxes: refuse to start instead."""

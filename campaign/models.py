@@ -7,11 +7,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaign.roles import COUNTY_ROLES, Role
+from campaign.validators import validate_name
 
 
 class User(AbstractUser):
     Role = Role
 
+    # Printed in histories and PDFs: the shared name rules apply (campaign/validators.py).
+    first_name = models.CharField(_("first name"), max_length=150, blank=True, validators=[validate_name])
+    last_name = models.CharField(_("last name"), max_length=150, blank=True, validators=[validate_name])
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.VILLAGE)
     city = models.ForeignKey(
         "villages.City",
@@ -63,6 +67,11 @@ class User(AbstractUser):
         related_name="users",
         verbose_name=_("organizer's area"),
     )
+    # Set when an administrator chose the password (a new account, a reset): the user picks their own
+    # before anything else (campaign.accounts.middleware). Demo users and createsuperuser leave it off.
+    must_change_password = models.BooleanField(
+        _("must change the password at next login"), default=False, db_default=False
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -105,7 +114,7 @@ class Campaign(models.Model):
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_name])
     self_report_deadline = models.DateField(_("self-report deadline"), null=True, blank=True)
     township_check_deadline = models.DateField(_("township check deadline"), null=True, blank=True)
     county_recheck_deadline = models.DateField(_("county re-check deadline"), null=True, blank=True)
@@ -172,3 +181,43 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class BackgroundJob(models.Model):
+    """When a job run by a Celery worker was queued and started, and by which worker (campaign/jobs.py).
+
+    Subclasses name their waiting and working statuses and the setting that holds their task's
+    hard time limit; past it, a page offers to start the job again ("probably interrupted").
+    """
+
+    QUEUED_STATUSES = ("queued",)
+    RUNNING_STATUSES = ("running",)
+    TIME_LIMIT_SETTING = "CELERY_TASK_TIME_LIMIT"
+
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    started_by = models.CharField(_("worker"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def time_limit(self):
+        from django.conf import settings
+
+        return getattr(settings, self.TIME_LIMIT_SETTING)
+
+    @property
+    def waiting_since(self):
+        """Since when the job has been queued or running (None when it is neither)."""
+        if self.status in self.RUNNING_STATUSES:
+            return self.started_at or self.queued_at
+        if self.status in self.QUEUED_STATUSES:
+            return self.queued_at
+        return None
+
+    @property
+    def is_overdue(self):
+        from campaign.jobs import is_overdue
+
+        return is_overdue(self.waiting_since, self.time_limit)

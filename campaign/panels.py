@@ -16,6 +16,8 @@ Slots in use (page → slot, object passed):
 - appraisal page → ``appraisal_detail``, the ``Appraisal``
 - self-report → ``self_report``, the ``Appraisal``
 - a role's home / to-do page → ``todo``, the ``User`` (items to act on)
+- the approval page → ``approval``, the ``Campaign``, with ``appraisals=`` the subjects under notice
+  (warnings shown beside the five-star cap warning)
 """
 
 from dataclasses import dataclass, field

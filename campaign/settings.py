@@ -1,5 +1,7 @@
 """Settings for Lianchuang, read from the environment (see README, "Configuration")."""
 
+import ipaddress
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -22,8 +24,22 @@ if not SECRET_KEY:
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+# Demo mode (README, "Demo mode"): the only mode in which seed_demo runs and the public demo
+# password logs in; plain HTTP is allowed when the app only answers on this machine. Production
+# never sets it.
+DEMO_MODE = env_bool("DEMO_MODE", False)
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG or DEMO_MODE else [])
+# Plain HTTP is acceptable only for a demo that nobody else can reach.
+_PLAIN_HTTP_DEMO = DEMO_MODE and bool(ALLOWED_HOSTS) and set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Reverse proxies whose X-Forwarded-For is believed (campaign/net.py): addresses or networks,
+# e.g. "10.0.0.5,172.18.0.0/16". Empty: the header is ignored and the peer address is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+try:
+    TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network(entry, strict=False) for entry in TRUSTED_PROXIES]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES must list IP addresses or networks: {exc}") from exc
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -38,6 +54,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_celery_beat",
+    "axes",
     "campaign",
     "villages",
     "villages.importer",
@@ -58,6 +75,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # An account whose password an administrator set goes to the password page first.
+    "campaign.accounts.middleware.PasswordChangeRequiredMiddleware",
+    # Last, so that its process_exception sees a view's database error first.
+    "campaign.errors.DatabaseUnavailableMiddleware",
+    # Turns a locked login into the "too many attempts" page (django-axes wants to be last).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "campaign.urls"
@@ -86,6 +109,14 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # An unreachable database host must not hold a request (and a web worker) for minutes:
+    # after this many seconds the page answers 503 (campaign/errors.py).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    )
+# Seconds a 503 "database unreachable" page asks browsers and proxies to wait (Retry-After).
+DATABASE_RETRY_AFTER = env_int("DATABASE_RETRY_AFTER", 30)
 _test_db_name = env_str("TEST_DATABASE_NAME")
 if _test_db_name:
     DATABASES["default"]["TEST"] = {"NAME": _test_db_name}
@@ -95,12 +126,39 @@ AUTH_USER_MODEL = "campaign.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+CSRF_FAILURE_VIEW = "campaign.errors.csrf_failure"
 
+# 等保 2.0 practice: 12 characters, three character classes, none of the campaign's own words
+# (campaign/accounts/passwords.py). Demo users are created without these (seed_demo, demo mode).
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked username or address before the password is even checked.
+    "campaign.accounts.throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (django-axes, counters in the database shared by every worker; README
+# "Logins and passwords"). A username locks after LOGIN_FAILURE_LIMIT failures, an address
+# after LOGIN_ADDRESS_FAILURE_LIMIT, both for LOGIN_LOCK_MINUTES after the last failure.
+AXES_HANDLER = "campaign.accounts.throttle.LoginThrottleHandler"
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCK_MINUTES", 15))
+if min(AXES_FAILURE_LIMIT, LOGIN_ADDRESS_FAILURE_LIMIT, AXES_COOLOFF_TIME.total_seconds()) <= 0:
+    raise ImproperlyConfigured(
+        "LOGIN_FAILURE_LIMIT, LOGIN_ADDRESS_FAILURE_LIMIT and LOGIN_LOCK_MINUTES must be positive"
+    )
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "campaign.net.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "campaign.accounts.views.locked_out"
+AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "campaign.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "campaign.accounts.passwords.OrganisationWordsValidator"},
 ]
 
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", default="zh-hans")
@@ -143,6 +201,10 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# Caps on a whole upload request, checked before its body is read (campaign/uploads.py): a
+# self-report saved with evidence for several indicators at once, a notice reply with its files.
+EVIDENCE_REQUEST_MAX_BYTES = env_int("EVIDENCE_REQUEST_MAX_BYTES", 60 * 1024 * 1024)
+NOTICE_REPLY_MAX_BYTES = env_int("NOTICE_REPLY_MAX_BYTES", 50 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -160,18 +222,35 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The queue tasks are sent to (the real-worker tests give each test a queue of its own).
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
+# Large registry imports (villages.importer.tasks) may take longer than a PDF.
+IMPORT_TASK_TIME_LIMIT = 30 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that sends a job must not hang when Redis is down (campaign/jobs.py): connect
+# within 2 s, retry twice, then the job is marked failed with "后台服务暂不可用，请稍后重试".
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+_FEW_RETRIES = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_TASK_PUBLISH_RETRY_POLICY = _FEW_RETRIES
 # With acks_late, Redis hands an unacknowledged task to another worker once
 # this many seconds have passed (a worker killed mid-task is noticed this
-# way). It must exceed the longest task, or a slow task would run twice.
-CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60)
+# way). Just above the longest task's hard limit: longer, and a killed job would wait that
+# long; shorter, and a slow task would run twice.
+CELERY_VISIBILITY_TIMEOUT = env_int(
+    "CELERY_VISIBILITY_TIMEOUT", max(CELERY_TASK_TIME_LIMIT, IMPORT_TASK_TIME_LIMIT) + 5 * 60
+)
 if CELERY_VISIBILITY_TIMEOUT <= 0:
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be a positive number of seconds")
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": 2,
+    **_FEW_RETRIES,
+}
 # How often (seconds) a worker looks for such abandoned tasks; kombu's default
 # sweep is every 100 s. The real-worker test lowers it to notice at once.
 _restore_every = env_int("CELERY_UNACKED_RESTORE_INTERVAL", 0)
@@ -180,7 +259,13 @@ if _restore_every > 0:
         "unacked_restore_interval": _restore_every,
         "unacked_restore_throttle": 1,
     }
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# The result store is Redis too: without this it retries twenty times, a second apart.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "retry_policy": _FEW_RETRIES,
+}
+# How often beat runs the sweeper of stale jobs (campaign.tasks.sweep_stale_jobs), in seconds.
+JOBS_SWEEP_EVERY = env_int("JOBS_SWEEP_EVERY", 5 * 60)
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TASK_TRACK_STARTED = True
 CELERY_WORKER_SEND_TASK_EVENTS = False
@@ -238,13 +323,13 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     # County intranets terminate TLS at a proxy; these are overridable for a
-    # plain-HTTP trial behind a firewall.
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # plain-HTTP trial behind a firewall, and off by default for a demo on 127.0.0.1.
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not _PLAIN_HTTP_DEMO)
     # Health probes (compose, load balancers) speak plain HTTP inside the network.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
-    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not _PLAIN_HTTP_DEMO)
+    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not _PLAIN_HTTP_DEMO)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if _PLAIN_HTTP_DEMO else 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -16,3 +16,6 @@ LANGUAGE_CODE = "zh-hans"
 # (tests/reports/test_worker.py does, against Redis).
 CELERY_TASK_ALWAYS_EAGER = True
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+# Tests load the demo county (seed_demo runs only in demo mode); the tests of production
+# behaviour (demo password refused, seed_demo refused) turn it off with the settings fixture.
+DEMO_MODE = env_bool("DEMO_MODE", True)  # noqa: F405

@@ -27,8 +27,8 @@ def new_user(**fields):
     data = {
         "username": "new",
         "usable_password": "true",
-        "password1": "Lianchuang-2026!",
-        "password2": "Lianchuang-2026!",
+        "password1": "Gx7#pRq2-mTw9",
+        "password2": "Gx7#pRq2-mTw9",
         "role": Role.TOWNSHIP,
     }
     data.update(fields)

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from campaign.validators import validate_name
+
 code_validator = RegexValidator(r"^[0-9A-Za-z-]{1,20}$", _("Use 1–20 letters, digits or hyphens."))
 
 
@@ -14,7 +16,7 @@ class City(models.Model):
     """A prefecture-level city; its Organization Department views the roll-up of its counties."""
 
     code = models.CharField(_("code"), max_length=20, unique=True, validators=[code_validator])
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_name])
 
     class Meta:
         ordering = ["code"]
@@ -28,7 +30,7 @@ class City(models.Model):
 class County(models.Model):
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="counties", verbose_name=_("city"))
     code = models.CharField(_("code"), max_length=20, validators=[code_validator])
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_name])
 
     class Meta:
         ordering = ["city_id", "code"]
@@ -45,7 +47,7 @@ class Township(models.Model):
         County, on_delete=models.PROTECT, related_name="townships", verbose_name=_("county")
     )
     code = models.CharField(_("code"), max_length=20, validators=[code_validator])
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_name])
     population = models.PositiveIntegerField(_("population"), default=0)
 
     class Meta:
@@ -86,7 +88,7 @@ class Village(models.Model):
         Township, on_delete=models.PROTECT, related_name="villages", verbose_name=_("township")
     )
     code = models.CharField(_("code"), max_length=20, validators=[code_validator])
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_name])
     is_poverty_key = models.BooleanField(_("poverty-alleviation key village"), default=False)
     is_one_product = models.BooleanField(_("one-village-one-product village"), default=False)
     households = models.PositiveIntegerField(_("households"), default=0)
@@ -133,7 +135,7 @@ class Department(models.Model):
         County, on_delete=models.PROTECT, related_name="departments", verbose_name=_("county")
     )
     code = models.CharField(_("code"), max_length=20, validators=[code_validator])
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_name])
     is_agriculture_related = models.BooleanField(_("agriculture-related"), default=True)
 
     class Meta:
@@ -176,7 +178,7 @@ class PartyOrganization(models.Model):
     VILLAGE_KINDS = (Kind.VILLAGE_COMMITTEE, Kind.VILLAGE_GENERAL_BRANCH, Kind.VILLAGE_BRANCH)
 
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=150, validators=[validate_name])
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

@@ -9,6 +9,10 @@ The functions live in modules named for the stage they serve; this package
 re-exports them so that callers keep writing ``services.appraisal_submit``.
 """
 
+from appraisal.services.calendar import (  # noqa: F401, E402
+    holiday_delete,
+    holiday_save,
+)
 from appraisal.services.checks import (  # noqa: F401
     appraisal_county_recheck,
     appraisal_request_recheck,
@@ -28,10 +32,19 @@ from appraisal.services.common import (  # noqa: F401
     appraisal_result,
     parse_points,
 )
+from appraisal.services.expiry import (  # noqa: F401
+    EXPIRE_SQL,
+    EXPIRY_CHUNK,
+    REMINDER_DAYS,
+    title_expire,
+    title_send_reminders,
+)
 from appraisal.services.notices import (  # noqa: F401
+    notice_send_ended,
     objection_handle,
     objection_record,
     public_notice_open,
+    public_notice_withdraw,
 )
 from appraisal.services.ratings import (  # noqa: F401
     rating_record,
@@ -61,14 +74,9 @@ from appraisal.services.start import (  # noqa: F401
     campaign_open_appraisals,
 )
 from appraisal.services.titles import (  # noqa: F401
-    EXPIRE_SQL,
-    EXPIRY_CHUNK,
-    REMINDER_DAYS,
     add_years,
     appraisal_approve,
-    title_expire,
     title_revoke,
-    title_send_reminders,
     title_withdraw_star,
     veto_record,
 )

@@ -4,9 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from appraisal.models import (
-    Track,
-)
+from appraisal.models import RecheckBatch, Track
+from appraisal.services import handoffs
 from appraisal.services.common import (
     COUNTY_CHECKERS,
     Action,
@@ -15,12 +14,10 @@ from appraisal.services.common import (
     _event,
     _lock,
     _lock_many,
-    _notify,
     _recompute,
     _require_role,
     _require_scope,
     _set_status,
-    _subject_users,
     _write_scores,
 )
 from campaign.roles import Role
@@ -55,13 +52,7 @@ def appraisal_return(*, appraisal, user, reason, ip=None, expected=None):
     event = _event(
         appraisal, user, Action.RETURNED, from_status=before, to_status=after, comment=reason, ip=ip
     )
-    if after == Status.DRAFT:
-        _notify(
-            _subject_users(appraisal),
-            event,
-            _("Your self-inspection report was returned for revision"),
-            reason,
-        )
+    handoffs.returned(appraisal, event, reason, by_county=user.role in COUNTY_CHECKERS)
     return appraisal
 
 
@@ -93,13 +84,22 @@ def appraisal_township_check(*, appraisal, user, scores, opinion="", ip=None):
 
 @transaction.atomic
 def appraisal_request_recheck(*, appraisals, user, ip=None):
-    """township_checked → recheck_requested, one or a batch, all or nothing."""
+    """township_checked → recheck_requested, one or a batch, all or nothing.
+
+    The villages reported together form a ``RecheckBatch`` (the county's queue groups by it), and
+    the county's checkers of the area are told once for the whole batch. A reason the county gave
+    when it returned a village is cleared: the township has dealt with it.
+    """
     _require_role(user, Role.TOWNSHIP)
     for appraisal in appraisals:
         _require_scope(user, appraisal)
     locked = _lock_many(appraisals, (Status.TOWNSHIP_CHECKED,))
+    first = locked[0]
+    batch = RecheckBatch.objects.create(
+        campaign_id=first.campaign_id, township_id=user.township_id, reported_by=user
+    )
     for appraisal in locked:
-        _set_status(appraisal, Status.RECHECK_REQUESTED)
+        _set_status(appraisal, Status.RECHECK_REQUESTED, recheck_batch=batch, return_reason="")
         _event(
             appraisal,
             user,
@@ -108,6 +108,7 @@ def appraisal_request_recheck(*, appraisals, user, ip=None):
             to_status=Status.RECHECK_REQUESTED,
             ip=ip,
         )
+    handoffs.batch_reported(batch, locked)
     return locked
 
 
@@ -124,5 +125,7 @@ def appraisal_county_recheck(*, appraisal, user, scores, opinion="", recommend=T
     _set_status(appraisal, after, county_opinion=opinion)
     _recompute(appraisal)
     action = Action.RECHECKED if recommend else Action.NOT_RECOMMENDED
-    _event(appraisal, user, action, from_status=before, to_status=after, comment=opinion, ip=ip)
+    event = _event(appraisal, user, action, from_status=before, to_status=after, comment=opinion, ip=ip)
+    if not recommend:
+        handoffs.not_recommended(appraisal, event, opinion)
     return appraisal

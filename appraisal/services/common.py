@@ -2,7 +2,6 @@
 
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -231,30 +230,3 @@ def _recompute(appraisal):
             "updated_at",
         ]
     )
-
-
-def _subject_users(appraisal):
-    from campaign.models import User
-
-    if appraisal.track == Track.VILLAGE:
-        return User.objects.filter(is_active=True, role=Role.VILLAGE, village_id=appraisal.village_id)
-    if appraisal.track == Track.TOWNSHIP:
-        return User.objects.filter(is_active=True, role=Role.TOWNSHIP, township_id=appraisal.township_id)
-    return User.objects.filter(is_active=True, role=Role.DEPARTMENT, department_id=appraisal.department_id)
-
-
-def _notify(users, event, title, body=""):
-    """An in-app notification about a workflow event, in the site's language, once per event."""
-    from django.urls import reverse
-    from django.utils import translation
-
-    from campaign.notifications import notify
-
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(
-            users=list(users),
-            title=str(title),
-            body=str(body),
-            url=reverse("appraisal:appraisal_detail", args=[event.appraisal_id]),
-            key=f"appraisal-event:{event.pk}",
-        )

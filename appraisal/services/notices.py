@@ -6,10 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal.models import (
+    NoticeWithdrawal,
     Objection,
     PublicNotice,
     Track,
 )
+from appraisal.services import handoffs
 from appraisal.services.common import (
     Action,
     AppraisalChanged,
@@ -20,16 +22,39 @@ from appraisal.services.common import (
     _require_role,
     _require_scope,
     _set_status,
+    _today,
 )
-from appraisal.workdays import add_working_days, next_working_day
+from appraisal.workdays import WorkCalendar
 from campaign.roles import Role
 
 # ---------------------------------------------------------------- public notice and objections
 
 
+def notice_period(campaign, starts_on, *, today=None):
+    """(first day, last day) of a notice asked to start on ``starts_on``; refuses a start in the past.
+
+    A notice is posted for people to read: one backdated would count days nobody could object in.
+    """
+    today = today or _today()
+    if starts_on < today:
+        raise ValidationError(
+            {
+                "starts_on": _("A public notice cannot start before today (%(today)s).")
+                % {"today": f"{today:%Y-%m-%d}"}
+            }
+        )
+    calendar = WorkCalendar()
+    first = calendar.next_working_day(starts_on)
+    return first, calendar.add_working_days(first, campaign.notice_working_days)
+
+
 @transaction.atomic
-def public_notice_open(*, campaign, appraisals, user, starts_on, title="", ip=None):
-    """rechecked → publicized for a batch; the notice lasts the campaign's number of working days."""
+def public_notice_open(*, campaign, appraisals, user, starts_on, title="", ip=None, today=None):
+    """rechecked → publicized for a batch; the notice lasts the campaign's number of working days.
+
+    It starts today at the earliest (on the next working day if that is a holiday or a weekend).
+    The county leader, who approves once it has ended, is told.
+    """
     _require_role(user, Role.COUNTY_ADMIN)
     if campaign.county_id != user.county_id:
         raise PermissionDenied
@@ -37,9 +62,8 @@ def public_notice_open(*, campaign, appraisals, user, starts_on, title="", ip=No
         _require_scope(user, appraisal)
         if appraisal.campaign_id != campaign.id:
             raise ValidationError(_("All appraisals must belong to the campaign."))
+    starts_on, ends_on = notice_period(campaign, starts_on, today=today)
     locked = _lock_many(appraisals, (Status.RECHECKED,))
-    starts_on = next_working_day(starts_on)
-    ends_on = add_working_days(starts_on, campaign.notice_working_days)
     notice = PublicNotice(
         campaign=campaign,
         title=title or _("Public notice of %(campaign)s") % {"campaign": campaign.name},
@@ -61,7 +85,43 @@ def public_notice_open(*, campaign, appraisals, user, starts_on, title="", ip=No
             comment=_("%(start)s to %(end)s") % {"start": starts_on, "end": ends_on},
             ip=ip,
         )
+    handoffs.notice_opened(notice, locked)
     return notice
+
+
+@transaction.atomic
+def public_notice_withdraw(*, appraisal, user, reason, ip=None, today=None):
+    """Take one subject off a notice that has not ended: publicized → rechecked, with the reason.
+
+    The county's re-check stands, so the subject goes back to "re-checked" and may be put on a later
+    notice; a subject that must not be named at all is ended by an upheld objection or a veto.
+    """
+    _require_role(user, Role.COUNTY_ADMIN)
+    _require_scope(user, appraisal)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the subject is withdrawn from the notice.")})
+    appraisal = _lock(appraisal, (Status.PUBLICIZED,))
+    notice = appraisal.notice
+    today = today or _today()
+    if notice.has_ended(today):
+        raise ValidationError(
+            _("The notice ended on %(end)s: a subject can only be withdrawn while it runs.")
+            % {"end": f"{notice.ends_on:%Y-%m-%d}"}
+        )
+    _set_status(appraisal, Status.RECHECKED, notice=None)
+    NoticeWithdrawal.objects.create(notice=notice, appraisal=appraisal, reason=reason, withdrawn_by=user)
+    event = _event(
+        appraisal,
+        user,
+        Action.WITHDRAWN,
+        from_status=Status.PUBLICIZED,
+        to_status=Status.RECHECKED,
+        comment=reason,
+        ip=ip,
+    )
+    handoffs.withdrawn(appraisal, event, notice, reason)
+    return appraisal
 
 
 @transaction.atomic
@@ -115,7 +175,7 @@ def objection_handle(*, objection, user, outcome, handling, ip=None):
     if outcome == Objection.Outcome.UPHELD_RETURN:
         after = Status.RECHECK_REQUESTED if appraisal.track == Track.VILLAGE else Status.SUBMITTED
         _set_status(appraisal, after, notice=None, return_reason=objection.handling)
-        _event(
+        event = _event(
             appraisal,
             user,
             Action.RETURNED,
@@ -126,7 +186,7 @@ def objection_handle(*, objection, user, outcome, handling, ip=None):
         )
     elif outcome == Objection.Outcome.UPHELD_END:
         _set_status(appraisal, Status.NOT_RECOMMENDED)
-        _event(
+        event = _event(
             appraisal,
             user,
             Action.NOT_RECOMMENDED,
@@ -135,4 +195,31 @@ def objection_handle(*, objection, user, outcome, handling, ip=None):
             comment=objection.handling,
             ip=ip,
         )
+    if outcome != Objection.Outcome.DISMISSED:
+        handoffs.objection_upheld(appraisal, event, objection)
     return objection
+
+
+# A notice that ended while nothing ran (downtime) is still announced, for a month.
+NOTICE_ENDED_CATCH_UP_DAYS = 30
+
+
+def notice_send_ended(*, today=None):
+    """Tell the county leader about each notice that has ended (its subjects can now be approved).
+
+    Run daily; each notice is announced once (the notification key), notices that ended more than
+    a month ago are left alone. Returns the number of notifications created.
+    """
+    import datetime
+
+    from django.db.models import Count, Q
+
+    today = today or _today()
+    ended = (
+        PublicNotice.objects.filter(
+            ends_on__lt=today, ends_on__gte=today - datetime.timedelta(days=NOTICE_ENDED_CATCH_UP_DAYS)
+        )
+        .select_related("campaign")
+        .annotate(waiting=Count("appraisals", filter=Q(appraisals__status=Status.PUBLICIZED)))
+    )
+    return sum(handoffs.notice_ended(notice, notice.waiting) for notice in ended if notice.waiting)

@@ -27,9 +27,11 @@ from campaign.roles import Role
 
 
 def _department_rate(campaign, department):
+    """The department's satisfaction rate: the grassroots' ratings from below (下评) only; the peers'
+    ratings (互评) feed the indicators the rubric gives them, not the satisfaction cap."""
     from appraisal.selectors import department_rating_summary
 
-    return department_rating_summary(campaign, department)["rate"]
+    return department_rating_summary(campaign, department, kind=Rating.Kind.FROM_BELOW)["rate"]
 
 
 @transaction.atomic

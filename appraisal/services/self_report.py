@@ -15,6 +15,7 @@ from appraisal.models import (
     Track,
 )
 from appraisal.selectors import rubric_structure
+from appraisal.services import handoffs
 from appraisal.services.common import (
     EVIDENCE_EXTENSIONS,
     EVIDENCE_MAGIC,
@@ -24,7 +25,6 @@ from appraisal.services.common import (
     Tier,
     _event,
     _lock,
-    _notify,
     _recompute,
     _require_role,
     _require_scope,
@@ -32,6 +32,7 @@ from appraisal.services.common import (
     _write_scores,
     appraisal_result,
 )
+from campaign.files import clean_filename
 from campaign.roles import Role
 
 # ---------------------------------------------------------------- self-report
@@ -111,12 +112,12 @@ def evidence_add(*, appraisal, indicator, upload, user, ip=None):
     item = Evidence(
         appraisal=appraisal,
         indicator=indicator,
-        original_name=PurePath(upload.name).name[:200],
+        original_name=clean_filename(upload.name),
         size=upload.size,
         content_type=EVIDENCE_EXTENSIONS[suffix],
         uploaded_by=user,
     )
-    item.file.save(upload.name, upload, save=False)
+    item.file.save(item.original_name, upload, save=False)
     item.full_clean()
     item.save()
     _event(appraisal, user, Action.EVIDENCE_ADDED, comment=item.original_name, ip=ip, on_behalf=on_behalf)
@@ -130,8 +131,15 @@ def evidence_remove(*, evidence, user, ip=None):
     appraisal = _lock(appraisal, (Status.DRAFT,))
     name = evidence.original_name
     storage, path = evidence.file.storage, evidence.file.name
+    thumbnail = f"thumbnails/{path}.jpg"
     evidence.delete()
-    transaction.on_commit(lambda: storage.delete(path))
+
+    def remove_files():
+        storage.delete(path)
+        if storage.exists(thumbnail):
+            storage.delete(thumbnail)
+
+    transaction.on_commit(remove_files)
     _event(appraisal, user, Action.EVIDENCE_REMOVED, comment=name, ip=ip, on_behalf=on_behalf)
 
 
@@ -192,12 +200,5 @@ def appraisal_submit(*, appraisal, user, ip=None, comment=""):
         ip=ip,
         on_behalf=on_behalf,
     )
-    if appraisal.track == Track.VILLAGE:
-        from campaign.models import User
-
-        _notify(
-            User.objects.filter(is_active=True, role=Role.TOWNSHIP, township_id=appraisal.township_id),
-            event,
-            _("%(subject)s submitted its self-inspection report") % {"subject": appraisal.subject},
-        )
+    handoffs.submitted(appraisal, event)
     return appraisal

@@ -1,10 +1,7 @@
-"""Approval and titles: naming, vetoes, revocation, star withdrawal, expiry and reminders."""
+"""Approval and titles: naming, vetoes, revocation, star withdrawal (expiry and reminders: ``expiry``)."""
 
-import datetime
-
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from appraisal.models import (
@@ -17,21 +14,21 @@ from appraisal.models import (
     VetoEvent,
 )
 from appraisal.selectors import titles_for
+from appraisal.services import handoffs
 from appraisal.services.common import (
     Action,
     AppraisalChanged,
     Status,
     _event,
     _lock_many,
-    _notify,
     _recompute,
     _require_role,
     _require_scope,
     _set_status,
-    _subject_users,
     _today,
 )
 from appraisal.services.self_report import validate_evidence_file
+from campaign.files import clean_filename
 from campaign.roles import Role
 
 # ---------------------------------------------------------------- approval and titles
@@ -75,13 +72,8 @@ def appraisal_approve(*, appraisals, user, today=None, ip=None):
         event = _event(
             appraisal, user, Action.APPROVED, from_status=Status.PUBLICIZED, to_status=Status.APPROVED, ip=ip
         )
-        _notify(
-            _subject_users(appraisal),
-            event,
-            _("%(subject)s was approved with %(n)s stars")
-            % {"subject": appraisal.subject, "n": appraisal.star_count},
-        )
         if appraisal.star_count == 0:
+            handoffs.approved(appraisal, event, None)
             continue
         title = Title(
             campaign=appraisal.campaign,
@@ -101,6 +93,7 @@ def appraisal_approve(*, appraisals, user, today=None, ip=None):
         TitleEvent.objects.create(
             title=title, actor=user, action=TitleEvent.Action.NAMED, effective_on=today, ip_address=ip
         )
+        handoffs.approved(appraisal, event, title)
         titles.append(title)
     return titles
 
@@ -137,7 +130,7 @@ def veto_record(*, campaign, track, subject, user, kind, occurred_on, descriptio
         department=subject if track == Track.DEPARTMENT else None,
     )
     if evidence is not None:
-        veto.evidence.save(evidence.name, evidence, save=False)
+        veto.evidence.save(clean_filename(evidence.name), evidence, save=False)
     veto.full_clean()
     veto.save()
     appraisal = (
@@ -164,6 +157,8 @@ def veto_record(*, campaign, track, subject, user, kind, occurred_on, descriptio
         status=Title.Status.VALID, **_subject_filter(track, subject)
     ):
         _revoke(title, user, _("Veto: %(kind)s") % {"kind": veto.get_kind_display()}, today, ip)
+    # One message for the veto (it says why); the titles it revoked are part of it.
+    handoffs.vetoed(veto)
     return veto
 
 
@@ -172,7 +167,7 @@ def _revoke(title, user, reason, on, ip):
     title.revoked_on = on
     title.revoke_reason = reason
     title.save(update_fields=["status", "revoked_on", "revoke_reason"])
-    TitleEvent.objects.create(
+    return TitleEvent.objects.create(
         title=title,
         actor=user,
         action=TitleEvent.Action.REVOKED,
@@ -198,7 +193,8 @@ def title_revoke(*, title, user, reason, revoked_on=None, ip=None):
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for the revocation.")})
     title = _lock_title(user, title)
-    _revoke(title, user, reason.strip(), revoked_on or _today(), ip)
+    event = _revoke(title, user, reason.strip(), revoked_on or _today(), ip)
+    handoffs.title_revoked(title, event)
     return title
 
 
@@ -213,7 +209,7 @@ def title_withdraw_star(*, title, user, star, reason, effective_on=None, ip=None
     title.stars = [code for code in title.stars if code != star]
     title.star_count = len(title.stars)
     title.save(update_fields=["stars", "star_count"])
-    TitleEvent.objects.create(
+    event = TitleEvent.objects.create(
         title=title,
         actor=user,
         action=TitleEvent.Action.STAR_WITHDRAWN,
@@ -222,126 +218,7 @@ def title_withdraw_star(*, title, user, star, reason, effective_on=None, ip=None
         effective_on=effective_on or _today(),
         ip_address=ip,
     )
+    from appraisal.selectors import star_names
+
+    handoffs.star_withdrawn(title, event, star_names(title).get(star, star))
     return title
-
-
-REMINDER_DAYS = (90, 30)
-EXPIRY_CHUNK = 2000
-
-
-EXPIRE_SQL = """
-WITH expired AS (
-    UPDATE appraisal_title SET status = %(expired)s, expired_on = valid_until + 1
-    WHERE id IN (
-        SELECT id FROM appraisal_title WHERE status = %(valid)s AND valid_until < %(today)s
-        ORDER BY id LIMIT %(chunk)s FOR UPDATE SKIP LOCKED
-    )
-    RETURNING id, valid_until
-)
-INSERT INTO appraisal_titleevent
-    (title_id, actor_id, action, star, reason, effective_on, ip_address, created_at)
-SELECT id, NULL, %(action)s, '', '', valid_until + 1, NULL, now() FROM expired
-"""
-
-
-@transaction.atomic
-def title_expire(*, today=None):
-    """Expire every valid title past its end date; idempotent, and catches up after downtime.
-
-    Returns the number of titles expired. A title valid until D expires on D + 1,
-    whenever this runs; rows another worker holds are skipped and left to it.
-    """
-    today = today or _today()
-    if connection.vendor == "postgresql":
-        # One statement per chunk (update and history row together): 50,000 titles in about a second.
-        params = {
-            "expired": Title.Status.EXPIRED,
-            "valid": Title.Status.VALID,
-            "today": today,
-            "chunk": 10000,
-            "action": TitleEvent.Action.EXPIRED,
-        }
-        expired = 0
-        with connection.cursor() as cursor:
-            while True:
-                cursor.execute(EXPIRE_SQL, params)
-                if not cursor.rowcount:
-                    return expired
-                expired += cursor.rowcount
-    expired = 0
-    while True:
-        batch = list(
-            Title.objects.select_for_update()
-            .filter(status=Title.Status.VALID, valid_until__lt=today)
-            .order_by("id")
-            .values_list("id", "valid_until")[:EXPIRY_CHUNK]
-        )
-        if not batch:
-            return expired
-        Title.objects.filter(pk__in=[pk for pk, _until in batch]).update(status=Title.Status.EXPIRED)
-        by_day = {}
-        for pk, until in batch:
-            by_day.setdefault(until + datetime.timedelta(days=1), []).append(pk)
-        for day, pks in by_day.items():
-            Title.objects.filter(pk__in=pks).update(expired_on=day)
-        TitleEvent.objects.bulk_create(
-            [
-                TitleEvent(title_id=pk, action=TitleEvent.Action.EXPIRED, effective_on=day)
-                for day, pks in by_day.items()
-                for pk in pks
-            ]
-        )
-        expired += len(batch)
-
-
-def title_send_reminders(*, today=None):
-    """Notify the township (or department) of each title expiring within 90 and 30 days, once each."""
-    from django.urls import reverse
-    from django.utils import translation
-
-    from campaign.models import Notification, User
-    from campaign.notifications import notify
-
-    today = today or _today()
-    horizon = today + datetime.timedelta(days=max(REMINDER_DAYS))
-    titles = list(
-        Title.objects.filter(
-            status=Title.Status.VALID, valid_until__gte=today, valid_until__lte=horizon
-        ).select_related("village", "township", "department", "campaign")
-    )
-    if not titles:
-        return 0
-
-    def threshold(title):
-        left = (title.valid_until - today).days
-        return min(d for d in REMINDER_DAYS if left <= d)
-
-    keys = {t.pk: f"title-expiry:{t.pk}:{threshold(t)}" for t in titles}
-    # One query decides which reminders already went out, so a re-run is cheap.
-    sent = set(Notification.objects.filter(key__in=keys.values()).values_list("key", flat=True))
-    todo = [t for t in titles if keys[t.pk] not in sent]
-    if not todo:
-        return 0
-    township_ids = {t.township_id for t in todo if t.township_id}
-    department_ids = {t.department_id for t in todo if t.track == Track.DEPARTMENT}
-    recipients = {}
-    for user in User.objects.filter(is_active=True, role=Role.TOWNSHIP, township_id__in=township_ids):
-        recipients.setdefault(("t", user.township_id), []).append(user)
-    for user in User.objects.filter(is_active=True, role=Role.DEPARTMENT, department_id__in=department_ids):
-        recipients.setdefault(("d", user.department_id), []).append(user)
-    created = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        for title in todo:
-            who = ("d", title.department_id) if title.track == Track.DEPARTMENT else ("t", title.township_id)
-            users = recipients.get(who, [])
-            days = (title.valid_until - today).days
-            created += notify(
-                users=users,
-                title=_("Title of %(subject)s expires in %(days)s days")
-                % {"subject": title.subject, "days": days},
-                body=_("The %(stars)s-star title named on %(named)s is valid until %(until)s.")
-                % {"stars": title.star_count, "named": title.named_on, "until": title.valid_until},
-                url=reverse("appraisal:title_detail", args=[title.pk]),
-                key=keys[title.pk],
-            )
-    return created

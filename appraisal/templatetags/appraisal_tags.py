@@ -36,3 +36,14 @@ def points(value):
         return f"{value.normalize():f}"
     except AttributeError:
         return value
+
+
+@register.filter
+def number(value):
+    """Points for an input's value: like ``points``, but empty (not a dash) when there are none."""
+    if value is None or value == "":
+        return ""
+    try:
+        return f"{value.normalize():f}"
+    except AttributeError:
+        return value

@@ -1,4 +1,5 @@
-"""The checks: the township's work queue and check form, the county's re-check queue and form, returns."""
+"""The work queues: the township's villages and its reports for re-check, the county's re-check queue;
+returns for revision. The check page itself is ``views/check_form.py``."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,12 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from appraisal import scoring, selectors, services
+from appraisal import selectors, services
 from appraisal.forms import ReturnForm
-from appraisal.models import Appraisal, Indicator, Score, Track
-from appraisal.views.common import client_ip, error_messages, page
-from appraisal.views.detail import actions_for
-from campaign.access import get_in_scope, role_required
+from appraisal.models import Appraisal, Track
+from appraisal.views.common import client_ip, error_messages, page, parse_id, parse_ids
+from campaign.access import get_in_scope, next_url, role_required
 from campaign.roles import Role
 
 S = Appraisal.Status
@@ -23,8 +23,8 @@ COUNTY_CHECKERS = (Role.COUNTY_ADMIN, Role.COUNTY_REVIEWER)
 def _campaign(request):
     campaign_id = request.GET.get("campaign")
     campaigns = selectors.campaigns_for(request.user)
-    if campaign_id and campaign_id.isdigit():
-        chosen = campaigns.filter(pk=campaign_id).first()
+    if parse_id(campaign_id) is not None:
+        chosen = campaigns.filter(pk=parse_id(campaign_id)).first()
         if chosen is not None:
             return chosen
     # No choice, or one outside the user's scope: the current campaign.
@@ -66,9 +66,9 @@ def township_queue(request):
 @require_POST
 def request_recheck(request):
     """Report the chosen checked villages to the county for re-check (one or a batch)."""
-    ids = [int(v) for v in request.POST.getlist("appraisal") if v.isdigit()]
+    ids, valid = parse_ids(request.POST.getlist("appraisal"))
     appraisals = list(selectors.appraisals_for(request.user).filter(pk__in=ids, track=Track.VILLAGE))
-    if len(appraisals) != len(set(ids)):
+    if not valid or len(appraisals) != len(ids):
         raise PermissionDenied
     try:
         with transaction.atomic():
@@ -79,148 +79,44 @@ def request_recheck(request):
         error_messages(request, exc)
     else:
         messages.success(request, _("%(n)s reported to the county for re-check.") % {"n": len(done)})
-    return redirect(request.POST.get("next") or "appraisal:township_queue")
+    return redirect(next_url(request, "appraisal:township_queue"))
 
 
 @role_required(*COUNTY_CHECKERS)
 def recheck_queue(request):
-    """What waits for the county: villages reported for re-check, townships and departments submitted."""
+    """What waits for the county, grouped by the batch a township reported (with its date), then the
+    townships' and departments' own reports; ``?batch=`` shows one batch (the notification's link)."""
     campaign = _campaign(request)
     queryset = selectors.recheck_queue(request.user, campaign) if campaign else Appraisal.objects.none()
+    filters = {}
     township = request.GET.get("township", "")
-    if township.isdigit():
+    if parse_id(township) is not None:
         queryset = queryset.filter(township_id=township)
+        filters["township"] = township
+    batch = request.GET.get("batch", "")
+    if parse_id(batch) is not None:
+        queryset = queryset.filter(recheck_batch_id=batch)
+        filters["batch"] = batch
+    page_obj = page(request, queryset)
+    sizes = selectors.batch_sizes({a.recheck_batch_id for a in page_obj if a.recheck_batch_id})
+    groups = []
+    for appraisal in page_obj:
+        if not groups or groups[-1]["batch"] != appraisal.recheck_batch:
+            total, waiting = sizes.get(appraisal.recheck_batch_id, (0, 0))
+            groups.append({"batch": appraisal.recheck_batch, "total": total, "waiting": waiting, "rows": []})
+        groups[-1]["rows"].append(appraisal)
     return render(
         request,
         "appraisal/recheck_queue.html",
         {
             "campaign": campaign,
-            "page_obj": page(request, queryset),
+            "page_obj": page_obj,
+            "groups": groups,
             "townships": selectors.townships_in_scope(request.user),
             "township": township,
-            "query_string": f"township={township}" if township else "",
+            "batch": batch,
+            "query_string": "&".join(f"{k}={v}" for k, v in filters.items()),
         },
-    )
-
-
-def _check_tier(user, appraisal):
-    actions = actions_for(user, appraisal)
-    if "township_check" in actions:
-        return Score.Tier.TOWNSHIP
-    if "county_recheck" in actions:
-        return Score.Tier.COUNTY
-    return None
-
-
-def _starting_points(appraisal, tier, scores, indicator):
-    """A reviewer starts from the tier below (and from the survey or ratings for fed indicators)."""
-    below = (
-        Score.Tier.SELF
-        if tier == Score.Tier.TOWNSHIP or appraisal.track != Track.VILLAGE
-        else Score.Tier.TOWNSHIP
-    )
-    if indicator.feed != Indicator.Feed.MANUAL and appraisal.satisfaction_rate is not None:
-        return scoring.points_from_rate(appraisal.satisfaction_rate, indicator.max_points), ""
-    for source in (tier, below, Score.Tier.SELF):
-        score = scores[source].get(indicator.id)
-        if score is not None:
-            return score.points, (score.remark if source == tier else "")
-    return "", ""
-
-
-@login_required
-def check(request, pk):
-    """The township's check or the county's re-check of one appraisal, all tiers side by side."""
-    appraisal = get_in_scope(selectors.appraisals_for(request.user), pk=pk)
-    tier = _check_tier(request.user, appraisal)
-    if tier is None:
-        if request.user.role not in (Role.TOWNSHIP, *COUNTY_CHECKERS):
-            raise PermissionDenied
-        messages.error(request, services.AppraisalChanged.default_message)
-        return redirect("appraisal:appraisal_detail", pk=appraisal.pk)
-    structure = selectors.rubric_structure(appraisal.rubric)
-    scores = selectors.scores_by_tier(appraisal)
-    evidence = selectors.evidence_by_indicator(appraisal)
-    indicators = [i for star in structure for i in star.indicators.all()]
-    errors, typed = {}, {}
-    opinion = appraisal.township_opinion if tier == Score.Tier.TOWNSHIP else appraisal.county_opinion
-    if request.method == "POST":
-        typed = {
-            i.id: (request.POST.get(f"score_{i.id}", ""), request.POST.get(f"remark_{i.id}", ""))
-            for i in indicators
-        }
-        opinion = request.POST.get("opinion", "")
-        try:
-            with transaction.atomic():
-                if tier == Score.Tier.TOWNSHIP:
-                    services.appraisal_township_check(
-                        appraisal=appraisal,
-                        user=request.user,
-                        scores=typed,
-                        opinion=opinion,
-                        ip=client_ip(request),
-                    )
-                else:
-                    services.appraisal_county_recheck(
-                        appraisal=appraisal,
-                        user=request.user,
-                        scores=typed,
-                        opinion=opinion,
-                        recommend=request.POST.get("decision") != "not_recommended",
-                        ip=client_ip(request),
-                    )
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                errors = exc.message_dict
-            else:
-                error_messages(request, exc)
-        else:
-            messages.success(request, _("The check was recorded."))
-            if tier == Score.Tier.TOWNSHIP:
-                return redirect("appraisal:township_queue")
-            return redirect("appraisal:recheck_queue")
-    rows_by_star = []
-    for star in structure:
-        rows = []
-        for indicator in star.indicators.all():
-            value, remark = typed.get(indicator.id) or _starting_points(appraisal, tier, scores, indicator)
-            lower = [scores[Score.Tier.SELF].get(indicator.id)]
-            if tier == Score.Tier.COUNTY and appraisal.track == Track.VILLAGE:
-                lower.append(scores[Score.Tier.TOWNSHIP].get(indicator.id))
-            below = lower[-1].points if lower[-1] else None
-            try:
-                differs = below is not None and value != "" and services.parse_points(value) != below
-            except ValidationError:
-                differs = True
-            rows.append(
-                {
-                    "indicator": indicator,
-                    "lower": lower,
-                    "value": value,
-                    "remark": remark,
-                    "differs": differs,
-                    "error": errors.get(f"score_{indicator.id}"),
-                    "evidence": evidence.get(indicator.id, []),
-                }
-            )
-        rows_by_star.append({"star": star, "rows": rows})
-    lower_tiers = [Score.Tier.SELF.label]
-    if tier == Score.Tier.COUNTY and appraisal.track == Track.VILLAGE:
-        lower_tiers.append(Score.Tier.TOWNSHIP.label)
-    return render(
-        request,
-        "appraisal/check.html",
-        {
-            "appraisal": appraisal,
-            "tier": tier,
-            "tier_label": Score.Tier(tier).label,
-            "lower_tiers": lower_tiers,
-            "stars": rows_by_star,
-            "opinion": opinion,
-            "return_form": ReturnForm(),
-            "survey": getattr(appraisal, "survey", None) if hasattr(appraisal, "survey") else None,
-        },
-        status=400 if errors else 200,
     )
 
 

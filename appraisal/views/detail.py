@@ -1,20 +1,21 @@
 """A subject's appraisal: every tier side by side, the result, the history; the subject's own report."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from appraisal import scoring, selectors, services
 from appraisal.forms import ReturnForm, SurveyForm
-from appraisal.models import Appraisal, Evidence, Indicator, Score, Track
-from appraisal.views.common import client_ip, error_messages
+from appraisal.models import Appraisal, Indicator, Score, Track
+from appraisal.views.common import client_ip, error_messages, evidence_too_large
 from campaign.access import get_in_scope
 from campaign.roles import Role
+from campaign.uploads import upload_limit
 
 S = Appraisal.Status
 SUBJECT_OF_ROLE = {
@@ -22,6 +23,16 @@ SUBJECT_OF_ROLE = {
     Role.TOWNSHIP: Track.TOWNSHIP,
     Role.DEPARTMENT: Track.DEPARTMENT,
 }
+
+
+def may_fill_in(user, appraisal):
+    """Whether ``user``'s role ever fills in this appraisal's self-report (in the right state)."""
+    subject_role = {
+        Track.VILLAGE: Role.VILLAGE,
+        Track.TOWNSHIP: Role.TOWNSHIP,
+        Track.DEPARTMENT: Role.DEPARTMENT,
+    }
+    return user.role == subject_role[appraisal.track] or services.fills_in_for_village(user, appraisal)
 
 
 def actions_for(user, appraisal):
@@ -158,22 +169,41 @@ def _self_values(request, indicators):
 
 
 @login_required
+@upload_limit(
+    max_request_bytes=lambda: settings.EVIDENCE_REQUEST_MAX_BYTES,
+    max_file_bytes=lambda: settings.EVIDENCE_MAX_BYTES,
+)
 def self_report(request, pk):
     """Self-assessment: per indicator a score, a narrative, evidence; save any time, submit when complete."""
     appraisal = get_in_scope(selectors.appraisals_for(request.user), pk=pk)
     if "edit" not in actions_for(request.user, appraisal):
         if request.method == "POST":
+            if not may_fill_in(request.user, appraisal):
+                # Not "changed, reload": no reload would let this role fill in a self-report.
+                raise PermissionDenied
             messages.error(request, services.AppraisalChanged.default_message)
         return redirect("appraisal:appraisal_detail", pk=appraisal.pk)
     structure = selectors.rubric_structure(appraisal.rubric)
     indicators = [i for star in structure for i in star.indicators.all()]
     errors = {}
     typed = {}
-    if request.method == "POST":
+    if request.method == "POST" and request.upload_too_large:
+        # The body was not read (or not to its end): nothing is saved, the page says why.
+        messages.error(
+            request,
+            _("The files sent at once pass %(mb)s MB in total; nothing was saved. Add a few at a time.")
+            % {"mb": settings.EVIDENCE_REQUEST_MAX_BYTES // (1024 * 1024)},
+        )
+        typed = _self_values(request, indicators)
+    elif request.method == "POST":
         typed = _self_values(request, indicators)
         files = {i.id: request.FILES[f"file_{i.id}"] for i in indicators if f"file_{i.id}" in request.FILES}
         submitting = False
+        refused = {field: [evidence_too_large()] for field, _name in request.refused_uploads}
         try:
+            if refused:
+                # The other fields were read: keep them on the page, store nothing of this post.
+                raise ValidationError(refused)
             # A savepoint: if anything is refused, nothing of this post is kept.
             with transaction.atomic():
                 services.appraisal_save_self(
@@ -279,40 +309,6 @@ def self_report_preview(request, pk):
     preview["missing_scores"] = [i for star in preview["result"].stars for i in star.missing]
     preview["complete"] = not preview["missing_scores"] and not preview["missing_evidence"]
     return render(request, "appraisal/_preview.html", {"preview": preview, "appraisal": appraisal})
-
-
-@login_required
-@require_POST
-def evidence_delete(request, pk):
-    item = get_in_scope(Evidence.objects.filter(appraisal__in=selectors.appraisals_for(request.user)), pk=pk)
-    appraisal_id = item.appraisal_id
-    try:
-        services.evidence_remove(evidence=item, user=request.user, ip=client_ip(request))
-    except ValidationError as exc:
-        error_messages(request, exc)
-    else:
-        messages.success(request, _("The file was removed."))
-    return redirect("appraisal:self_report", pk=appraisal_id)
-
-
-@login_required
-def evidence_file(request, pk):
-    """Evidence goes out only through this view, to users whose scope holds the appraisal."""
-    item = get_in_scope(
-        Evidence.objects.filter(appraisal__in=selectors.appraisals_for(request.user)).select_related(
-            "appraisal"
-        ),
-        pk=pk,
-    )
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required

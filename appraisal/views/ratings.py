@@ -14,7 +14,6 @@ from appraisal.models import Rating
 from appraisal.views.common import error_messages
 from campaign.access import get_in_scope, role_required
 from campaign.roles import Role
-from villages.selectors import departments_for
 
 RATERS = (Role.TOWNSHIP, Role.VILLAGE, Role.DEPARTMENT)
 
@@ -23,16 +22,21 @@ RATERS = (Role.TOWNSHIP, Role.VILLAGE, Role.DEPARTMENT)
 def rating_list(request):
     """Raters see the departments with their own ratings; county administrators see every rating."""
     campaign = selectors.current_campaign(request.user)
-    departments = departments_for(request.user).order_by("code")
-    if request.user.role == Role.DEPARTMENT:
-        departments = departments.exclude(pk=request.user.department_id)
+    departments = selectors.departments_to_rate(request.user, campaign)
     given = selectors.ratings_given_by(request.user, campaign) if campaign else {}
     rows = [{"department": d, "rating": given.get(d.pk)} for d in departments]
     individual = None
     if request.user.role == Role.COUNTY_ADMIN and campaign:
         individual = (
             Rating.objects.filter(campaign=campaign, department__county_id=request.user.county_id)
-            .select_related("department", "rater")
+            .select_related(
+                "department",
+                "rater__village",
+                "rater__department",
+                "rater__township",
+                "rater__county",
+                "rater__city",
+            )
             .order_by("department__code", "id")
         )
     return render(
@@ -44,6 +48,7 @@ def rating_list(request):
             "grades": Rating.Grade.choices,
             "open": bool(campaign and campaign.rating_open(timezone.localdate())),
             "can_rate": request.user.role in RATERS,
+            "peer": request.user.role == Role.DEPARTMENT,
             "individual": individual,
         },
     )
@@ -52,8 +57,8 @@ def rating_list(request):
 @role_required(*RATERS)
 @require_POST
 def rating_record(request, department_pk):
-    department = get_in_scope(departments_for(request.user), pk=department_pk)
     campaign = selectors.current_campaign(request.user)
+    department = get_in_scope(selectors.departments_to_rate(request.user, campaign), pk=department_pk)
     form = RatingForm(request.POST)
     if not form.is_valid() or campaign is None:
         messages.error(request, _("Choose a rating."))

@@ -16,6 +16,8 @@ class ReportsConfig(AppConfig):
         (61, "reports:briefing_list", _("Briefings"), _READERS),
         (62, "reports:document_list", _("Printed documents"), _READERS),
     ]
+    # Re-queues lost PDF jobs (campaign/jobs.py).
+    job_sweepers = ["campaign.reports.jobs.sweep"]
 
     def ready(self):
         from campaign.reports import checks  # noqa: F401 - registers the font check

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaign.access import get_in_scope, role_required
+from campaign.files import clean_filename
 from campaign.reports import pdf
 from campaign.reports.documents import briefing_context
 from campaign.reports.forms import BriefingForm
@@ -119,6 +121,18 @@ def briefing_status(request, pk):
     )
 
 
+def _pdf_sent(request, briefing, success):
+    """After the commit: the PDF job was sent, or the broker was down and the row says so."""
+    briefing.refresh_from_db(fields=["status", "failure_reason"])
+    if briefing.status == Briefing.Status.FAILED:
+        messages.error(request, briefing.failure_reason)
+    else:
+        messages.success(request, success)
+
+
+# Not in the request's transaction: the job is sent when the service commits, so the page can
+# tell at once whether it went (campaign/jobs.py).
+@transaction.non_atomic_requests
 @require_POST
 @role_required(*EDITORS)
 def briefing_publish_view(request, pk):
@@ -129,7 +143,7 @@ def briefing_publish_view(request, pk):
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("The briefing was published; its PDF is being made."))
+        _pdf_sent(request, briefing, _("The briefing was published; its PDF is being made."))
     return redirect("reports:briefing_detail", pk=briefing.pk)
 
 
@@ -142,22 +156,25 @@ def briefing_unpublish_view(request, pk):
     return redirect("reports:briefing_detail", pk=briefing.pk)
 
 
+@transaction.non_atomic_requests
 @require_POST
 @role_required(*EDITORS)
 def briefing_render_view(request, pk):
     briefing = get_in_scope(briefings_for(request.user), pk=pk)
     briefing_request_pdf(briefing=briefing, user=request.user)
-    messages.success(request, _("The PDF is being made."))
+    _pdf_sent(request, briefing, _("The PDF is being made."))
     return redirect("reports:briefing_detail", pk=briefing.pk)
 
 
 @role_required(*VIEWERS)
 def briefing_download(request, pk):
+    """The last PDF made, also while a new one is being made (it replaces the file only once complete)."""
     briefing = get_in_scope(briefings_for(request.user), pk=pk)
-    if briefing.status != Briefing.Status.DONE or not briefing.pdf:
+    if not briefing.pdf:
         raise Http404(_("The PDF is not ready."))
     path = pdf.media_path(briefing.pdf)
     if not path.is_file():
         raise Http404(_("The PDF is not ready."))
     filename = f"{briefing.title}-{briefing.campaign.year}-{briefing.issue_label}.pdf"
-    return FileResponse(open(path, "rb"), content_type="application/pdf", filename=filename)  # noqa: SIM115
+    handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
+    return FileResponse(handle, content_type="application/pdf", filename=clean_filename(filename))

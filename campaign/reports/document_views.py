@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_POST
 from appraisal.selectors import campaigns_for, titles_for
 from appraisal.selectors import notices_for as public_notices_for
 from campaign.access import get_in_scope, role_required
+from campaign.files import clean_filename
 from campaign.reports import pdf
 from campaign.reports.forms import CertificateForm, NamingDecisionForm, PrintSettingsForm, SelfCheckForm
 from campaign.reports.models import Document, number_label
@@ -141,6 +143,10 @@ def _apply(form, error):
 def _respond(request, document, campaign):
     if request.headers.get("HX-Request"):
         return render(request, "reports/_document_cell.html", _cell(request, document))
+    document.refresh_from_db(fields=["status", "failure_reason"])
+    if document.status == Document.Status.FAILED:
+        messages.error(request, document.failure_reason)
+        return redirect(f"{reverse('reports:document_list')}?campaign={campaign.pk}#doc-{document.pk}")
     messages.success(request, _("The PDF is being made: its status shows here."))
     return redirect(f"{reverse('reports:document_list')}?campaign={campaign.pk}#doc-{document.pk}")
 
@@ -149,6 +155,8 @@ def _cell(request, document):
     return {"doc": document, "can_make": False, "poll": True}
 
 
+# Not in the request's transaction: the page tells at once whether the job was sent (campaign/jobs.py).
+@transaction.non_atomic_requests
 @require_POST
 @role_required(*PRINTERS)
 def document_make(request):
@@ -223,14 +231,16 @@ def document_status(request, pk):
 
 @role_required(*VIEWERS)
 def document_download(request, pk):
+    """The last PDF made, also while a new one is being made."""
     document = get_in_scope(documents_for(request.user), pk=pk)
-    if document.status != Document.Status.DONE or not document.pdf:
+    if not document.pdf:
         raise Http404(_("The PDF is not ready."))
     path = pdf.media_path(document.pdf)
     if not path.is_file():
         raise Http404(_("The PDF is not ready."))
     filename = f"{document.get_kind_display()}-{document.campaign.year}-{document.pk}.pdf"
-    return FileResponse(open(path, "rb"), content_type="application/pdf", filename=filename)  # noqa: SIM115
+    handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
+    return FileResponse(handle, content_type="application/pdf", filename=clean_filename(filename))
 
 
 def _notice_print(request, notice, campaign, kind, back):

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaign.jobs import current_worker
 from campaign.reports import charts, pdf, sections
 from campaign.reports.figures import _date_label
 from campaign.reports.models import Document, RenderStatus
@@ -189,7 +190,9 @@ def document_render(*, document_id):
             return None
         document.status = RenderStatus.RUNNING
         document.failure_reason = ""
-        document.save(update_fields=["status", "failure_reason"])
+        document.started_at = timezone.now()
+        document.started_by = current_worker()
+        document.save(update_fields=["status", "failure_reason", "started_at", "started_by"])
     try:
         # One snapshot for everything the document prints (campaign/reports/snapshot.py).
         with snapshot():

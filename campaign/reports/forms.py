@@ -34,7 +34,12 @@ class BriefingForm(forms.ModelForm):
             "next_steps": forms.Textarea(attrs={"rows": 5}),
         }
         help_texts = {
-            "highlights": _("Paragraphs are separated by an empty line."),
+            "editor_note": _("At most 3,000 characters and 120 lines."),
+            "highlights": _(
+                "Paragraphs are separated by an empty line. At most 3,000 characters and 120 lines."
+            ),
+            "problems": _("At most 3,000 characters and 120 lines."),
+            "next_steps": _("At most 3,000 characters and 120 lines."),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -48,6 +53,10 @@ class BriefingForm(forms.ModelForm):
         self.fields["copies"].required = False
         if self.instance.pk:
             self.fields["campaign"].disabled = True
+        for name in ("editor_note", "highlights", "problems", "next_steps"):
+            # No maxlength attribute: the browser would cut a pasted text silently; the form keeps
+            # it and says what is too long instead.
+            self.fields[name].widget.attrs.pop("maxlength", None)
 
     def clean(self):
         cleaned = super().clean()

@@ -1,11 +1,16 @@
 """Progress reports (frozen snapshots of a campaign) and the documents printed from them."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from campaign.models import BackgroundJob
+from campaign.validators import validate_name
 
 
 class RenderStatus(models.TextChoices):
@@ -14,6 +19,24 @@ class RenderStatus(models.TextChoices):
     RUNNING = "running", pgettext_lazy("pdf status", "running")
     DONE = "done", pgettext_lazy("pdf status", "done")
     FAILED = "failed", pgettext_lazy("pdf status", "failed")
+
+
+# Each text of a briefing: about five printed pages at most (GB/T 9704: 22 lines of 28 characters).
+BRIEFING_TEXT_MAX = 3000
+BRIEFING_TEXT_MAX_LINES = 120
+
+
+def validate_briefing_lines(value):
+    lines = value.count("\n") + 1 if value else 0
+    if lines > BRIEFING_TEXT_MAX_LINES:
+        raise ValidationError(
+            _("This text has %(count)s lines; a section of a briefing may have at most %(limit)s.")
+            % {"count": lines, "limit": BRIEFING_TEXT_MAX_LINES},
+            code="too_many_lines",
+        )
+
+
+BRIEFING_TEXT_VALIDATORS = [MaxLengthValidator(BRIEFING_TEXT_MAX), validate_briefing_lines]
 
 
 class ProgressReport(models.Model):
@@ -45,7 +68,7 @@ class ProgressReport(models.Model):
         return f"{self.campaign} · {self.period}"
 
 
-class Briefing(models.Model):
+class Briefing(BackgroundJob):
     """A numbered briefing (工作简报 第N期) built from a report plus the county's own text."""
 
     Status = RenderStatus
@@ -75,11 +98,22 @@ class Briefing(models.Model):
         help_text=_("A second briefing on the same report, e.g. on one topic; it has its own number."),
     )
     copies = models.PositiveIntegerField(_("copies printed"), default=60)
-    title = models.CharField(_("briefing name"), max_length=60, default="三级联创工作简报")
-    editor_note = models.TextField(_("editor's note"), blank=True)
-    highlights = models.TextField(_("highlights"), blank=True)
-    problems = models.TextField(_("problems"), blank=True)
-    next_steps = models.TextField(_("next steps"), blank=True)
+    title = models.CharField(
+        _("briefing name"), max_length=60, default="三级联创工作简报", validators=[validate_name]
+    )
+    # Bounded: a briefing of 10,000 lines took 48 s to lay out and kept 830 MB in the web worker.
+    editor_note = models.TextField(
+        _("editor's note"), blank=True, max_length=BRIEFING_TEXT_MAX, validators=BRIEFING_TEXT_VALIDATORS
+    )
+    highlights = models.TextField(
+        _("highlights"), blank=True, max_length=BRIEFING_TEXT_MAX, validators=BRIEFING_TEXT_VALIDATORS
+    )
+    problems = models.TextField(
+        _("problems"), blank=True, max_length=BRIEFING_TEXT_MAX, validators=BRIEFING_TEXT_VALIDATORS
+    )
+    next_steps = models.TextField(
+        _("next steps"), blank=True, max_length=BRIEFING_TEXT_MAX, validators=BRIEFING_TEXT_VALIDATORS
+    )
     issuing_office = models.CharField(_("issuing office"), max_length=100)
     issued_on = models.DateField(_("date issued"))
     report_to = models.CharField(_("reported to (报)"), max_length=300, blank=True)
@@ -130,7 +164,7 @@ class Briefing(models.Model):
         return label
 
 
-class Document(models.Model):
+class Document(BackgroundJob):
     """Another printed document of a campaign: certificates, the naming decision and list, the county
     self-check, a public notice (公示), a supervision notice (督办通知单)."""
 

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 
 from campaign.access import require_role
 from campaign.celery import transient_errors
+from campaign.jobs import current_worker, enqueue
 from campaign.reports import pdf
 from campaign.reports.figures import build_report_data
 from campaign.reports.models import Briefing, ProgressReport, RenderStatus
-from campaign.reports.queue import submit
 from campaign.reports.schedule import period_for
 from campaign.reports.selectors import latest_report, previous_report
 from campaign.reports.snapshot import snapshot
@@ -179,12 +179,27 @@ def briefing_request_pdf(*, briefing, user=None):
 
     if user is not None:
         _check_editor(user, briefing.campaign)
+    now = timezone.now()
+    times = {"queued_at": now, "started_at": None, "started_by": ""}
     Briefing.objects.filter(pk=briefing.pk).update(
-        status=RenderStatus.QUEUED, failure_reason="", updated_at=timezone.now()
+        status=RenderStatus.QUEUED, failure_reason="", updated_at=now, **times
     )
     briefing.status = RenderStatus.QUEUED
-    submit(render_briefing, briefing.pk)
+    for name, value in times.items():
+        setattr(briefing, name, value)
+    enqueue(render_briefing, briefing.pk, on_failure=_job_failed(Briefing, briefing.pk))
     return briefing
+
+
+def _job_failed(model, pk):
+    """What marks a briefing or document failed when its task cannot be sent (campaign.jobs.enqueue)."""
+
+    def mark(message):
+        model.objects.filter(pk=pk, status=RenderStatus.QUEUED).update(
+            status=RenderStatus.FAILED, failure_reason=message
+        )
+
+    return mark
 
 
 @transaction.atomic
@@ -231,7 +246,9 @@ def briefing_render(*, briefing_id):
             return None
         briefing.status = RenderStatus.RUNNING
         briefing.failure_reason = ""
-        briefing.save(update_fields=["status", "failure_reason", "updated_at"])
+        briefing.started_at = timezone.now()
+        briefing.started_by = current_worker()
+        briefing.save(update_fields=["status", "failure_reason", "started_at", "started_by", "updated_at"])
     try:
         with transaction.atomic():
             # The row lock serializes two deliveries of the same task: the
@@ -436,10 +453,12 @@ def document_request(*, campaign, kind, user=None, title=None, notice=None, batc
             document.number_label = _take_number(
                 document, county=campaign.county, prefix=prefix, year=year, number=number
             )
+    now = timezone.now()
     document.status = RenderStatus.QUEUED
     document.failure_reason = ""
+    document.queued_at, document.started_at, document.started_by = now, None, ""
     document.requested_by = user if user is not None and user.pk else None
     document.full_clean(validate_unique=False, validate_constraints=False)
     document.save()
-    submit(render_document, document.pk)
+    enqueue(render_document, document.pk, on_failure=_job_failed(Document, document.pk))
     return document

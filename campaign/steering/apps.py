@@ -19,6 +19,10 @@ class SteeringConfig(AppConfig):
         (60, "steering:notice_list", _("Supervision notices"), (*COUNTY, Role.TOWNSHIP, Role.DEPARTMENT)),
     ]
 
+    # The approval page (appraisal) warns by name about subjects classified lagging; the thresholds
+    # are the campaign's steering settings, so steering adds that warning (campaign/panels.py).
+    panels = {"approval": [(10, "campaign.steering.panels.approval_lagging")]}
+
     def ready(self):
         from campaign.steering.schedule import register_periodic_tasks
 

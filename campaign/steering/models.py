@@ -10,6 +10,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaign.validators import validate_name
+
 
 class SupervisionNotice(models.Model):
     """A supervision notice (重点工作督办通知单) from the county to one township or one department."""
@@ -44,7 +46,7 @@ class SupervisionNotice(models.Model):
     )
     number = models.PositiveIntegerField(_("number"))
     year = models.PositiveSmallIntegerField(_("year"))
-    title = models.CharField(_("subject"), max_length=200)
+    title = models.CharField(_("subject"), max_length=200, validators=[validate_name])
     body = models.TextField(_("requirements"), blank=True)
     deadline = models.DateField(_("deadline"))
     report_to = models.CharField(_("report to"), max_length=100)

@@ -5,7 +5,6 @@ current state, locks the row, writes the new state and an event row, and notifie
 """
 
 import datetime
-from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaign.files import clean_filename
 from campaign.models import User
 from campaign.notifications import notify
 from campaign.roles import Role
@@ -151,7 +151,7 @@ def notice_issue(
 
 def validate_upload(upload):
     """Check an uploaded file's extension, size and leading bytes; raise ValidationError otherwise."""
-    name = PurePath(upload.name).name
+    name = clean_filename(upload.name)
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in ALLOWED_UPLOADS:
         raise ValidationError(
@@ -196,6 +196,13 @@ def notice_reply(*, notice, user, text, files=(), ip=None):
             checked.append((upload, *validate_upload(upload)))
         except ValidationError as error:
             raise ValidationError({"files": error.messages}) from error
+    if sum(upload.size for upload in files) > settings.NOTICE_REPLY_MAX_BYTES:
+        raise ValidationError(
+            {
+                "files": _("The reply with its files is larger than %(mb)s MB; send fewer or smaller files.")
+                % {"mb": settings.NOTICE_REPLY_MAX_BYTES // (1024 * 1024)}
+            }
+        )
     reply = NoticeReply.objects.create(notice=notice, author=user, text=text.strip())
     for upload, name, _ext in checked:
         attachment = NoticeAttachment(

@@ -13,6 +13,7 @@ from urllib.parse import quote
 from django.http import FileResponse
 from django.utils import timezone
 
+from campaign.files import clean_filename
 from villages.importer.xlsx import XLSX_CONTENT_TYPE, write_workbook
 
 
@@ -54,6 +55,6 @@ def xlsx_response(*, filename, title, headers, rows, widths=None):
     response = FileResponse(spool, content_type=XLSX_CONTENT_TYPE, as_attachment=True)
     # RFC 6266: an ASCII fallback plus the UTF-8 name for Chinese file names.
     response["Content-Disposition"] = (
-        f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(filename)}"
+        f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(clean_filename(filename))}"
     )
     return response

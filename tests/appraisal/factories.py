@@ -93,6 +93,7 @@ def drive(appraisal, target, *, secretary, township_user, county_admin, leader=N
             appraisals=[appraisal],
             user=county_admin,
             starts_on=datetime.date(2026, 6, 1),
+            today=datetime.date(2026, 6, 1),
         )
     if S.APPROVED in steps:
         services.appraisal_approve(appraisals=[appraisal], user=leader, today=datetime.date(2026, 7, 1))

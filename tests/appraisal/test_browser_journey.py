@@ -78,10 +78,17 @@ def test_main_journey(people, browser_login, live_server):
     page.wait_for_load_state()
     # Both lower tiers are shown; the township's changed score is where the form starts.
     assert page.locator("input[name^=score_]").first.input_value() == "4"
-    page.get_by_role("button", name="复检通过，予以推荐").click()
+    # Recommending or not has no preset: the reviewer chooses.
+    page.get_by_label("予以推荐", exact=True).check()
+    page.get_by_role("button", name="提交复检结果").click()
     page.wait_for_load_state()
     page.goto(f"{live_server.url}/appraisal/notices/")
-    page.get_by_role("button", name="开始公示").click()
+    # Nothing is ticked at first; the next step names what will be put on the notice.
+    page.get_by_test_id("ready").get_by_role("checkbox", name="东门村").check()
+    page.get_by_role("button", name="下一步：确认公示").click()
+    page.wait_for_load_state()
+    expect(page.get_by_test_id("notice-count")).to_contain_text("1 个对象")
+    page.get_by_role("button", name="确认公示这 1 个对象").click()
     page.wait_for_load_state()
     assert "公示期为" in page.content()
 

@@ -49,28 +49,38 @@ def test_a_title_is_valid_through_its_last_day(titles):
     assert services.title_expire(today=datetime.date(2026, 1, 11)) == 1
 
 
-def test_reminders_90_and_30_days_once_each(world, titles, tom2):
-    later = titles["ends_later"]  # township A2, valid until 2026-09-01
+def test_reminders_90_and_30_days_and_expiry_once_each(world, titles, tom2):
+    later = titles["ends_later"]  # township A2's village, valid until 2026-09-01
     for day in (datetime.date(2026, 6, 3), datetime.date(2026, 6, 4), datetime.date(2026, 6, 20)):
         services.title_send_reminders(today=day)
-    assert list(Notification.objects.filter(user=tom2).values_list("key", flat=True)) == [
-        f"title-expiry:{later.pk}:90"
-    ]
-    assert not Notification.objects.filter(user=world.tom).filter(key__contains=f":{later.pk}:").exists()
+    first = Notification.objects.get(user=tom2)
+    assert first.title == "南村的称号将于 90 天后到期" and "2026-09-01" in first.body
+    assert first.url == f"/appraisal/titles/{later.pk}/"
+    # Township A1 holds no title expiring then: it hears nothing.
+    assert not Notification.objects.filter(user=world.tom).exists()
     for day in (datetime.date(2026, 8, 2), datetime.date(2026, 8, 3), datetime.date(2026, 8, 30)):
         services.title_send_reminders(today=day)
-    keys = sorted(Notification.objects.filter(user=tom2).values_list("key", flat=True))
-    assert keys == [f"title-expiry:{later.pk}:30", f"title-expiry:{later.pk}:90"]
-    # Too early: nothing.
-    Notification.objects.all().delete()
+    assert Notification.objects.filter(user=tom2).count() == 2
+    assert af.reload(later).reminded_days == 30
+    # On the day after its last, it expires by itself and the holder is told, once.
+    expire_titles("2026-09-02")
+    expire_titles("2026-09-03")
+    assert list(Notification.objects.filter(user=tom2).values_list("title", flat=True)) == [
+        "南村的称号已到期",
+        "南村的称号将于 30 天后到期",
+        "南村的称号将于 90 天后到期",
+    ]
+
+
+def test_no_reminder_before_90_days(titles):
     services.title_send_reminders(today=datetime.date(2026, 6, 2))
     assert not Notification.objects.exists()
 
 
-def test_task_and_command_do_both(titles, tom2):
+def test_task_and_command_do_everything(titles, tom2):
     result = expire_titles("2026-08-15")
-    assert result == {"expired": 2, "reminded": 1}
-    assert expire_titles("2026-08-15") == {"expired": 0, "reminded": 0}
+    assert result == {"expired": 2, "reminded": 1, "notices_ended": 0}
+    assert expire_titles("2026-08-15") == {"expired": 0, "reminded": 0, "notices_ended": 0}
     call_command("expire_titles", "--today", "2026-09-02")
     assert af.reload(titles["ends_later"]).status == Title.Status.EXPIRED
 

@@ -66,7 +66,11 @@ def test_title_list_queries(world, campaign, login, django_assert_max_num_querie
 def test_approval_and_list_queries(world, campaign, login, django_assert_max_num_queries, size):
     rows = _appraisals(campaign, _villages(world, world.a1, size), S.RECHECKED)
     services.public_notice_open(
-        campaign=campaign, appraisals=rows, user=world.alice, starts_on=datetime.date(2026, 6, 1)
+        campaign=campaign,
+        appraisals=rows,
+        user=world.alice,
+        starts_on=datetime.date(2026, 6, 1),
+        today=datetime.date(2026, 6, 1),
     )
     client = login(world.leo)
     with django_assert_max_num_queries(12):

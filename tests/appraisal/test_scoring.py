@@ -88,6 +88,7 @@ def test_survey_rate_and_points():
     assert scoring.classification(Decimal(74)) == "lagging"
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "start,days,end",
     [
@@ -197,7 +198,9 @@ def test_ratings_from_below_feed_the_department(world, campaign):
         )
     assert Rating.objects.filter(department=world.ad1).count() == 3
     assert set(Rating.objects.values_list("kind", flat=True)) == {"below", "peer"}
-    assert af.reload(dept).satisfaction_rate == Decimal("66.7")
+    # The satisfaction rate is the grassroots' (下评): tom satisfied, vera basically satisfied; the
+    # peer's rating feeds the peer indicator, not this rate.
+    assert af.reload(dept).satisfaction_rate == Decimal("50.0")
     # The rating-fed indicators start the county's form from the satisfied share.
     fed = Indicator.objects.filter(star__rubric=dept.rubric, feed=Indicator.Feed.RATING)
     assert fed.count() == 2
@@ -212,7 +215,7 @@ def test_ratings_from_below_feed_the_department(world, campaign):
         r for g in client.get(reverse("appraisal:check", args=[dept.pk])).context["stars"] for r in g["rows"]
     ]
     fed_values = {r["indicator"].id: r["value"] for r in rows if r["indicator"].feed == Indicator.Feed.RATING}
-    # 66.7% satisfied: 23.3 points below 90% cost 11.65 of 10 points, so 0.
+    # 50% satisfied: 40 points below 90% cost 20 of 10 points, so 0.
     assert fed_values == {i.id: Decimal("0.0") for i in fed}
 
 

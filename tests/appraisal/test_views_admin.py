@@ -213,7 +213,10 @@ def test_approval_page_warns_above_the_five_star_cap(world, campaign, login):
     assert appraisal.star_count == 5
     page = login(world.leo).get(reverse("appraisal:approval"))
     # One of the county's three villages is 33% > 10%.
-    assert page.context["warning"] and "10%" in page.context["warning"]
+    cap = [w["text"] for w in page.context["warnings"] if w["key"] == "cap"]
+    assert cap and "10%" in cap[0]
+    assert 'data-testid="warning-cap"' in page.content.decode()
     campaign.five_star_cap_percent = 50
     campaign.save()
-    assert login(world.leo).get(reverse("appraisal:approval")).context["warning"] is None
+    page = login(world.leo).get(reverse("appraisal:approval"))
+    assert not [w for w in page.context["warnings"] if w["key"] == "cap"]

@@ -1,13 +1,14 @@
 """The workflow through the pages: forms keep what was typed, refusals are explained, evidence is guarded."""
 
-import datetime
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from appraisal.models import Appraisal, AppraisalEvent, Evidence, Score
+from appraisal.workdays import add_working_days
 from tests.appraisal import factories as af
 
 S = Appraisal.Status
@@ -115,7 +116,9 @@ def test_township_check_form_starts_from_self_scores_and_returns(world, campaign
     client = login(world.tom)
     response = client.get(reverse("appraisal:check", args=[appraisal.pk]))
     rows = [r for g in response.context["stars"] for r in g["rows"]]
-    assert all(r["value"] == r["lower"][0].points for r in rows) and not any(r["differs"] for r in rows)
+    assert all(r["value"] == r["lower"][0]["score"].points for r in rows) and not any(
+        r["differs"] for r in rows
+    )
     # A reason is required to return.
     client.post(reverse("appraisal:return", args=[appraisal.pk]), {"reason": ""})
     assert af.reload(appraisal).status == S.SUBMITTED
@@ -158,12 +161,17 @@ def test_batch_report_notice_objection_and_approval_pages(world, campaign, login
             reverse("appraisal:check", args=[appraisal.pk]), _post_scores(appraisal, decision=decision)
         )
     assert (af.reload(one).status, af.reload(two).status) == (S.RECHECKED, S.NOT_RECOMMENDED)
-    client.post(reverse("appraisal:notice_open"), {"appraisal": [one.pk], "starts_on": "2026-06-04"})
+    today = timezone.localdate()
+    chosen = {"appraisal": [one.pk], "starts_on": today.isoformat()}
+    # The first post only shows what would be opened; the confirmed one opens it.
+    confirm = client.post(reverse("appraisal:notice_open"), chosen)
+    assert confirm.status_code == 200 and af.reload(one).status == S.RECHECKED
+    client.post(reverse("appraisal:notice_open"), {**chosen, "confirm": "yes"})
     one = af.reload(one)
-    assert one.status == S.PUBLICIZED and one.notice.ends_on == datetime.date(2026, 6, 10)
+    assert one.status == S.PUBLICIZED and one.notice.ends_on == add_working_days(today, 5)
     client.post(
         reverse("appraisal:objection_record", args=[one.pk]),
-        {"received_on": "2026-06-05", "content": "反映材料不实", "raised_by": "群众"},
+        {"received_on": today.isoformat(), "content": "反映材料不实", "raised_by": "群众"},
     )
     objection = one.objections.get()
     client.post(

@@ -204,7 +204,7 @@ def test_too_many_rows_are_refused_before_parsing(world, login, settings):
 def test_large_file_is_previewed_and_applied_by_the_worker(
     world, login, settings, django_capture_on_commit_callbacks
 ):
-    settings.IMPORT_ASYNC_ROWS = 3
+    settings.IMPORT_ASYNC_BYTES = 1
     client = login(world.alice)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         upload(client, xlsx_bytes(village_rows("070", "071", "072", "073")))

@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 
 from appraisal.models import Appraisal, Track
-from campaign.reports import documents, queue, services, snapshot
+from campaign import jobs
+from campaign.reports import documents, services, snapshot
 from campaign.reports.models import Briefing, Document
 
 postgresql_only = pytest.mark.skipif(
@@ -63,7 +64,7 @@ def test_without_a_worker_the_pdf_is_made_after_the_response_was_sent(county, wo
     original = documents.document_render
 
     def spy(*, document_id):
-        during.append(queue._in_request())
+        during.append(jobs._in_request())
         return original(document_id=document_id)
 
     monkeypatch.setattr(documents, "document_render", spy)

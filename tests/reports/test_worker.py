@@ -91,7 +91,8 @@ def queue():
 def start_worker(worker_env, queue, tmp_path):
     started = []
 
-    def _start(**extra_env):
+    def _start(node=None, **extra_env):
+        """``node``: the worker's name (a restarted worker keeps its name); one of its own by default."""
         log = tmp_path / f"worker-{len(started)}.log"
         process = subprocess.Popen(
             [
@@ -104,7 +105,7 @@ def start_worker(worker_env, queue, tmp_path):
                 "-Q",
                 queue,
                 "-n",
-                f"{queue}-{len(started)}@%h",
+                node or f"{queue}-{len(started)}@%h",
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",

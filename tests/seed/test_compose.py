@@ -87,3 +87,12 @@ def test_dockerfile_builds_a_non_root_gunicorn_image_with_cjk_fonts():
     assert re.search(r'^CMD \["gunicorn", "campaign.wsgi:application"', dockerfile, flags=re.M)
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {".git", ".venv", "db.sqlite3", "media"} <= set(ignored)
+
+
+def test_web_workers_are_recycled_with_jitter(services):
+    """A worker that once held a large page's memory is replaced after a few hundred requests."""
+    command = services["web"]["command"]
+    assert "--max-requests=500" in command and "--max-requests-jitter=50" in command
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    cmd = dockerfile[dockerfile.index("CMD [") :]
+    assert '"--max-requests", "500"' in cmd and '"--max-requests-jitter", "50"' in cmd

@@ -11,3 +11,5 @@ class ImporterConfig(AppConfig):
     nav_items = [
         (29, "importer:home", _("Import"), (Role.COUNTY_ADMIN, Role.TOWNSHIP)),
     ]
+    # Re-queues lost background checks and applies (campaign/jobs.py).
+    job_sweepers = ["villages.importer.jobs.sweep"]

@@ -135,7 +135,7 @@ def template_workbook(kind):
         sheet[f"{letter}2"].font = note
         sheet[f"{letter}2"].alignment = Alignment(wrap_text=True, vertical="top")
         sheet[f"{letter}3"].font = note
-        if column.type in ("code", "phone", "text"):
+        if column.type in ("code", "phone", "text", "name"):
             # Text cells keep leading zeros ("001") and long numbers (phones) as typed.
             sheet.column_dimensions[letter].number_format = "@"
             sheet[f"{letter}3"].number_format = "@"

@@ -4,10 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from campaign.models import BackgroundJob
 from villages.models import County, Township
 
 
-class ImportJob(models.Model):
+class ImportJob(BackgroundJob):
     class Status(models.TextChoices):
         QUEUED = "queued", _("waiting to be checked")
         PREVIEWING = "previewing", _("checking the file")
@@ -16,8 +17,15 @@ class ImportJob(models.Model):
         APPLYING = "applying", _("applying")
         APPLIED = "applied", _("applied")
         FAILED = "failed", _("failed, nothing applied")
+        CANCELLED = "cancelled", _("cancelled")
 
     RUNNING = (Status.QUEUED, Status.PREVIEWING, Status.APPLYING)
+    # BackgroundJob: what counts as waiting for a worker and as being worked on.
+    QUEUED_STATUSES = (Status.QUEUED,)
+    RUNNING_STATUSES = (Status.PREVIEWING, Status.APPLYING)
+    TIME_LIMIT_SETTING = "IMPORT_TASK_TIME_LIMIT"
+    # Cancelled by the user: from any state but applying (which writes in one transaction).
+    CANCELLABLE = (Status.QUEUED, Status.PREVIEWING, Status.READY, Status.INVALID, Status.FAILED)
 
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", verbose_name=_("county"))
     # Set for a township user's import: every row must belong to this township.

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from cadres.models import Cadre, Position, phone_validator
+from campaign.validators import name_problem
 from villages.importer.xlsx import cell_text, parse_bool, parse_date
 from villages.models import PartyOrganization, code_validator
 
@@ -48,7 +49,7 @@ class Column:
     name: str
     header: Promise
     help: Promise
-    type: str = "text"  # text, code, int, bool, date, choice, phone
+    type: str = "text"  # text, name, code, int, bool, date, choice, phone
     required: bool = False
     max_length: int = 100
     choices: object = None  # a TextChoices class
@@ -122,6 +123,11 @@ class Column:
             return value
         if len(text) > self.max_length:
             raise CellError(_("Use at most %(n)s characters.") % {"n": self.max_length})
+        if kind == "name":
+            problem = name_problem(text)
+            if problem is not None:
+                raise CellError(str(problem))
+            return text
         if kind == "phone":
             text = text.replace(" ", "")
         # The validators' own regular expressions first: running a validator costs ~10 µs a cell.
@@ -179,6 +185,7 @@ COLUMNS = {
             "name",
             pgettext_lazy("import header", "Township name"),
             gettext_lazy("Required"),
+            type="name",
             required=True,
             example="城关镇",
         ),
@@ -205,6 +212,7 @@ COLUMNS = {
             "name",
             pgettext_lazy("import header", "Department name"),
             gettext_lazy("Required"),
+            type="name",
             required=True,
             example="县农业农村局",
         ),
@@ -240,6 +248,7 @@ COLUMNS = {
             "name",
             pgettext_lazy("import header", "Village name"),
             gettext_lazy("Required"),
+            type="name",
             required=True,
             example="东风村",
         ),
@@ -290,6 +299,7 @@ COLUMNS = {
             "name",
             pgettext_lazy("import header", "Organization name"),
             gettext_lazy("Required"),
+            type="name",
             required=True,
             max_length=150,
             example="东风村党支部",
@@ -311,6 +321,7 @@ COLUMNS = {
             "name",
             pgettext_lazy("import header", "Name"),
             gettext_lazy("Required"),
+            type="name",
             required=True,
             max_length=50,
             example="张伟",
@@ -374,6 +385,7 @@ COLUMNS = {
             "name",
             pgettext_lazy("import header", "Name"),
             gettext_lazy("Required; a cadre of the registry or of this file"),
+            type="name",
             required=True,
             max_length=50,
             example="张伟",

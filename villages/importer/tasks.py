@@ -5,6 +5,7 @@ a redelivery after a worker crash (acks_late) is harmless.
 """
 
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError
 
 from villages.importer import services
@@ -12,8 +13,8 @@ from villages.importer.models import ImportJob
 
 TASK_OPTIONS = {
     "acks_late": True,
-    "time_limit": 30 * 60,
-    "soft_time_limit": 29 * 60,
+    "time_limit": settings.IMPORT_TASK_TIME_LIMIT,
+    "soft_time_limit": settings.IMPORT_TASK_TIME_LIMIT - 60,
     # A lost database connection is worth another try; the job's status keeps the retry safe.
     "autoretry_for": (OperationalError,),
     "retry_backoff": True,

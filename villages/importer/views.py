@@ -4,17 +4,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from campaign.access import get_in_scope, require_role, role_required
+from campaign.files import clean_filename
 from campaign.roles import Role
+from campaign.uploads import upload_limit
 from villages.importer import exports, selectors, services
 from villages.importer.forms import ImportForm
 from villages.importer.models import ImportJob
@@ -22,8 +23,6 @@ from villages.importer.schema import Kind, sheet_title
 from villages.importer.xlsx import XLSX_CONTENT_TYPE, write_workbook
 
 IMPORT_ROLES = (Role.COUNTY_ADMIN, Role.TOWNSHIP)
-# Room for the multipart envelope around the file itself.
-_ENVELOPE = 64 * 1024
 
 
 def _home_context(request, form):
@@ -43,47 +42,28 @@ def import_home(request):
     return render(request, "importer/import_home.html", _home_context(request, ImportForm()))
 
 
-class _CappedUploadHandler(FileUploadHandler):
-    """Stop reading an upload as soon as it passes the limit: nothing big reaches the disk."""
-
-    def __init__(self, request, limit):
-        super().__init__(request)
-        self.limit = limit
-
-    def receive_data_chunk(self, raw_data, start):
-        if start + len(raw_data) > self.limit:
-            self.request.upload_too_large = True
-            raise StopUpload(connection_reset=False)
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
+def _too_large(request):
+    # Refused without reading the body: a 200 MB upload costs the server nothing.
+    form = ImportForm(data={}, files={}, too_large=True)
+    return render(request, "importer/import_home.html", _home_context(request, form), status=413)
 
 
-@csrf_exempt
+# The import views run outside the request's transaction: a job handed to a worker is sent when
+# the service commits, so the page can tell at once when no worker could be reached (campaign/jobs.py).
+@transaction.non_atomic_requests
 @login_required
+@upload_limit(
+    max_request_bytes=lambda: services.limits()["max_bytes"],
+    max_file_bytes=lambda: services.limits()["max_bytes"],
+    too_large=_too_large,
+)
 def import_upload(request):
-    """Check the size before the body is read; then the CSRF check and the form (see _upload)."""
+    """The file's size is checked before the body is read (campaign/uploads.py), then the form."""
     require_role(request.user, *IMPORT_ROLES)
     if request.method != "POST":
         return redirect("importer:home")
-    limit = services.limits()["max_bytes"]
-    declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    if declared > limit + _ENVELOPE:
-        # Refused without reading the body: a 200 MB upload costs the server nothing.
-        form = ImportForm(data={}, files={}, too_large=True)
-        return render(request, "importer/import_home.html", _home_context(request, form), status=413)
-    # Upload handlers can only be changed before the body is parsed, hence csrf_exempt
-    # on this view and csrf_protect on the part that reads the form.
-    request.upload_too_large = False
-    request.upload_handlers.insert(0, _CappedUploadHandler(request, limit))
-    return _upload(request)
-
-
-@csrf_protect
-def _upload(request):
     form = ImportForm(request.POST, request.FILES)
-    form.too_large = request.upload_too_large
+    form.too_large = request.upload_too_large or bool(request.refused_uploads)
     if form.is_valid():
         job = services.import_job_create(
             user=request.user, upload=form.cleaned_data["file"], rows_estimate=form.rows_estimate
@@ -104,7 +84,13 @@ def import_detail(request, pk):
     return render(
         request,
         "importer/import_detail.html",
-        {"job": job, "errors_page": errors, "page_obj": errors, "counts": counts},
+        {
+            "job": job,
+            "errors_page": errors,
+            "page_obj": errors,
+            "counts": counts,
+            "cancellable": ImportJob.CANCELLABLE,
+        },
     )
 
 
@@ -118,6 +104,7 @@ def import_progress(request, pk):
     return response
 
 
+@transaction.non_atomic_requests
 @require_POST
 @role_required(*IMPORT_ROLES)
 def import_confirm(request, pk):
@@ -127,10 +114,43 @@ def import_confirm(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("importer:detail", pk=job.pk)
+    job.refresh_from_db()
     if job.status == ImportJob.Status.APPLIED:
         messages.success(request, _("The file was imported."))
     elif job.status != ImportJob.Status.APPLYING:
         messages.error(request, job.message or _("Nothing was imported."))
+    return redirect("importer:detail", pk=job.pk)
+
+
+@transaction.non_atomic_requests
+@require_POST
+@role_required(*IMPORT_ROLES)
+def import_retry(request, pk):
+    """Start a failed or interrupted import again (see services.import_job_retry)."""
+    job = _job(request, pk)
+    try:
+        services.import_job_retry(job=job, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        job.refresh_from_db()
+        if job.status == ImportJob.Status.FAILED:
+            messages.error(request, job.message)
+        else:
+            messages.success(request, _("The import was started again."))
+    return redirect("importer:detail", pk=job.pk)
+
+
+@require_POST
+@role_required(*IMPORT_ROLES)
+def import_cancel(request, pk):
+    job = _job(request, pk)
+    try:
+        services.import_job_cancel(job=job, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The import was cancelled; nothing of it was imported."))
     return redirect("importer:detail", pk=job.pk)
 
 
@@ -142,7 +162,9 @@ def import_errors_download(request, pk):
     rows = ([e["sheet"], e["row"], e["column"], e["message"]] for e in job.errors)
     handle = write_workbook([(_("Problems"), headers, rows)])
     name = f"{_('problems')}-{job.pk}.xlsx"
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
+    return FileResponse(
+        handle, as_attachment=True, filename=clean_filename(name), content_type=XLSX_CONTENT_TYPE
+    )
 
 
 def _kind(kind):
@@ -154,7 +176,9 @@ def _kind(kind):
 
 def _xlsx_response(handle, kind, prefix):
     name = f"{prefix}-{sheet_title(kind)}-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
+    return FileResponse(
+        handle, as_attachment=True, filename=clean_filename(name), content_type=XLSX_CONTENT_TYPE
+    )
 
 
 @role_required(*IMPORT_ROLES)

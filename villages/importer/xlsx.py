@@ -9,8 +9,21 @@ few seconds instead of half a minute. Values come back as ``str``, ``int``,
 ``float``, ``bool`` or ``None``; dates arrive as Excel serial numbers (or
 text) and ``parse_date`` understands both.
 
+Hostile files: the sheet is read in time and memory linear in its size (only the
+unfinished row is carried from one chunk to the next), reading stops at
+``</sheetData>``, a row or a tail after the rows beyond a few MB is refused,
+the XML parts that are parsed (workbook, relationships, shared strings) go
+through defusedxml with DTDs refused (no billion laughs, no XXE), and every
+damaged archive (bad CRC, truncated stream) reads as "the file is damaged".
+``bench/bench_xlsx_hostile.py`` measures it.
+
+python-calamine would read faster, but it materialises the whole used range: a
+2 KB file with cells A1 and XFD1048576 asks for 17 billion cells. This reader
+never allocates per cell it has not seen.
+
 Writing: ``write_workbook`` uses openpyxl's write-only mode (rows are flushed
 to disk as they come) into a temporary file, which the caller streams out.
+Text is always written as a string cell, never as a formula (see ``text_cell``).
 """
 
 import datetime
@@ -18,11 +31,16 @@ import html
 import re
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
-from xml.etree import ElementTree
+from xml.etree.ElementTree import ParseError
 
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeElementTree
+from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import Workbook as OpenpyxlWorkbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -31,6 +49,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _CHUNK = 1 << 20
+MB = 1024 * 1024
 
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -58,11 +77,71 @@ _ROW_NUMBER_RE = re.compile(rb'\br="(\d+)"')
 _column_cache = {}
 _MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
 _ROW_END = re.compile(rb"</(?:\w+:)?row>|<(?:\w+:)?row\b[^>]*/>")
-_SHEETDATA_END = re.compile(rb"</(?:\w+:)?sheetData>")
+_SHEETDATA_END = re.compile(rb"</(?:\w+:)?sheetData>|<(?:\w+:)?sheetData\b[^>]*/>")
+_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
 
 
 class WorkbookError(Exception):
     """The file cannot be read as a workbook; ``str(error)`` is a message for the user."""
+
+
+# A damaged archive or XML part, whatever layer notices it: a bad CRC, a truncated deflate stream,
+# a missing part, malformed XML, a DTD or an entity refused by defusedxml.
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ParseError, DefusedXmlException)
+
+
+def damaged():
+    return WorkbookError(_("The file is damaged and cannot be opened as .xlsx."))
+
+
+def reading_limits():
+    """How much of a sheet is held at once (settings, with defaults; tests and the bench change them)."""
+    return {
+        # One row's XML: thirty columns of the longest text Excel allows still fit.
+        "max_row_bytes": getattr(settings, "IMPORT_MAX_ROW_BYTES", 4 * MB),
+        # What follows the rows (merged cells, drop-down lists, page set-up): a few KB in practice.
+        "max_tail_bytes": getattr(settings, "IMPORT_MAX_TAIL_BYTES", 16 * MB),
+        # The shared strings are looked up by number, so they are held in memory.
+        "max_shared_bytes": getattr(settings, "IMPORT_MAX_SHARED_STRINGS_BYTES", 128 * MB),
+    }
+
+
+def _row_too_large(sheet, limit):
+    return WorkbookError(
+        _("A row of the sheet “%(sheet)s” is larger than %(limit)s MB; the file looks damaged.")
+        % {"sheet": sheet.title, "limit": limit // MB}
+    )
+
+
+def _tail_too_large(sheet, size):
+    return WorkbookError(
+        _("The sheet “%(sheet)s” carries %(size)s MB after its rows; the file looks damaged.")
+        % {"sheet": sheet.title, "size": size // MB}
+    )
+
+
+def _too_many_rows(sheet, limit):
+    return WorkbookError(
+        _("The sheet “%(sheet)s” has more than %(limit)s rows; split the file.")
+        % {"sheet": sheet.title, "limit": limit}
+    )
+
+
+def uncompressed_size(path):
+    """Bytes of the sheets and shared strings once unpacked, as the zip declares them.
+
+    A reliable bound, unlike the ``<dimension>`` the uploader writes: zipfile stops a member at
+    its declared size and a member that would inflate beyond it fails its CRC check.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return sum(
+                info.file_size
+                for info in archive.infolist()
+                if info.filename.startswith("xl/worksheets/") or info.filename == "xl/sharedStrings.xml"
+            )
+    except _DAMAGED as error:
+        raise damaged() from error
 
 
 def inspect_file(source, *, max_bytes, max_uncompressed_bytes):
@@ -148,9 +227,9 @@ class Workbook:
             self._zip = zipfile.ZipFile(path)
             self.sheets = self._read_sheets()
             self._shared = None
-        except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as error:
+        except _DAMAGED as error:
             self.close()
-            raise WorkbookError(_("The file is damaged and cannot be opened as .xlsx.")) from error
+            raise damaged() from error
 
     def close(self):
         if self._zip is not None:
@@ -162,12 +241,15 @@ class Workbook:
     def __exit__(self, *exc):
         self.close()
 
+    def _parse(self, name):
+        # defusedxml refuses a DTD, entity declarations and external references outright: no
+        # billion laughs, no XXE. Excel, WPS and openpyxl never write them.
+        return SafeElementTree.fromstring(self._zip.read(name), forbid_dtd=True)
+
     def _read_sheets(self):
-        # The standard parser is safe here: expat (≥ 2.4) caps entity expansion and
-        # ElementTree never fetches external entities.
-        root = ElementTree.fromstring(self._zip.read("xl/workbook.xml"))  # noqa: S314
+        root = self._parse("xl/workbook.xml")
         try:
-            rels_root = ElementTree.fromstring(self._zip.read("xl/_rels/workbook.xml.rels"))  # noqa: S314
+            rels_root = self._parse("xl/_rels/workbook.xml.rels")
         except KeyError:
             rels_root = None
         targets = {}
@@ -186,35 +268,51 @@ class Workbook:
 
     def _shared_strings(self):
         if self._shared is None:
-            self._shared = []
             try:
-                source = self._zip.open("xl/sharedStrings.xml")
-            except KeyError:
-                return self._shared
-            with source:
-                # Rich text keeps its runs in <r><t>; phonetic guides (<rPh>) are not part of the text.
-                skip = 0
-                parts = []
-                for event, element in ElementTree.iterparse(source, events=("start", "end")):  # noqa: S314
-                    tag = element.tag.rsplit("}", 1)[-1]
-                    if event == "start":
-                        if tag == "rPh":
-                            skip += 1
-                        continue
-                    if tag == "rPh":
-                        skip -= 1
-                    elif tag == "t" and not skip:
-                        parts.append(element.text or "")
-                    elif tag == "si":
-                        self._shared.append(_text("".join(parts)))
-                        parts = []
-                        element.clear()
+                self._shared = self._read_shared_strings()
+            except _DAMAGED as error:
+                raise damaged() from error
         return self._shared
 
+    def _read_shared_strings(self):
+        shared = []
+        try:
+            info = self._zip.getinfo("xl/sharedStrings.xml")
+        except KeyError:
+            return shared
+        if info.file_size > reading_limits()["max_shared_bytes"]:
+            raise WorkbookError(_("The workbook is too large once unpacked; split it into several files."))
+        # Rich text keeps its runs in <r><t>; phonetic guides (<rPh>) are not part of the text.
+        with self._zip.open(info) as source:
+            skip = 0
+            parts = []
+            events = SafeElementTree.iterparse(source, events=("start", "end"), forbid_dtd=True)
+            for event, element in events:
+                tag = element.tag.rsplit("}", 1)[-1]
+                if event == "start":
+                    if tag == "rPh":
+                        skip += 1
+                    continue
+                if tag == "rPh":
+                    skip -= 1
+                elif tag == "t" and not skip:
+                    parts.append(element.text or "")
+                elif tag == "si":
+                    shared.append(_text("".join(parts)))
+                    parts = []
+                    element.clear()
+        return shared
+
     def dimension_rows(self, sheet):
-        """The row count the sheet declares (``<dimension ref="A1:J300001"/>``), read from its first bytes."""
-        with self._zip.open(sheet.path) as source:
-            head = source.read(65536)
+        """The row count the sheet declares (``<dimension ref="A1:J300001"/>``), read from its first bytes.
+
+        Only an estimate for the progress bar and an early refusal: the uploader writes it.
+        """
+        try:
+            with self._zip.open(sheet.path) as source:
+                head = source.read(65536)
+        except _DAMAGED as error:
+            raise damaged() from error
         match = _DIMENSION_RE.search(head)
         if match is None:
             return None
@@ -223,45 +321,82 @@ class Workbook:
     def rows(self, sheet, *, max_rows=None):
         """Yield ``(row_number, values)`` for every non-empty row of ``sheet`` (1-based numbers).
 
-        Raises ``WorkbookError`` after ``max_rows`` rows, so that a huge sheet is
-        rejected without being read to the end.
+        Linear in the sheet's size whatever is in it: the sheet is read in chunks and only the
+        unfinished row is carried to the next one, so no byte is copied more than twice. Reading
+        stops at ``</sheetData>``; what follows is scanned for merged cells in bounded pieces.
+        Raises ``WorkbookError`` after ``max_rows`` rows, for a row (or anything between two rows)
+        larger than ``IMPORT_MAX_ROW_BYTES``, for a tail larger than ``IMPORT_MAX_TAIL_BYTES``, and
+        "damaged" for a bad CRC, a truncated stream or a DTD.
         """
         shared = self._shared_strings()
+        limits = reading_limits()
+        try:
+            source = self._zip.open(sheet.path)
+        except _DAMAGED as error:
+            raise damaged() from error
+        with source:
+            try:
+                yield from self._stream(sheet, source, shared, limits, max_rows)
+            except _DAMAGED as error:
+                raise damaged() from error
+
+    def _stream(self, sheet, source, shared, limits, max_rows):
         count = 0
         last_row = 0
-        with self._zip.open(sheet.path) as source:
-            buffer = b""
-            tail = b""
-            in_data = True
-            while True:
-                chunk = source.read(_CHUNK)
-                if not chunk:
-                    break
-                buffer += chunk
-                if not in_data:
-                    continue
-                ends = [m.end() for m in _ROW_END.finditer(buffer)]
-                data_end = _SHEETDATA_END.search(buffer)
-                if data_end:
-                    cut = data_end.start()
-                    in_data = False
-                elif ends:
-                    cut = ends[-1]
-                else:
-                    continue
-                block, buffer = buffer[:cut], buffer[cut:]
+        pending = b""
+        first = True
+        while chunk := source.read(_CHUNK):
+            if first and _DOCTYPE.search(chunk, 0, 4096):
+                raise damaged()
+            first = False
+            data = pending + chunk
+            data_end = _SHEETDATA_END.search(data)
+            cut = 0
+            for match in _ROW_END.finditer(data, 0, data_end.start() if data_end else len(data)):
+                if (
+                    match.end() - cut > limits["max_row_bytes"]
+                    and len(data[cut : match.end()].lstrip()) > limits["max_row_bytes"]
+                ):
+                    raise _row_too_large(sheet, limits["max_row_bytes"])
+                cut = match.end()
+            if data_end:
+                cut = data_end.start()
+            block, pending = data[:cut], data[cut:]
+            if len(pending) > limits["max_row_bytes"]:
+                # Whitespace between rows is no row: drop it, but never carry more than a row's worth.
+                pending = pending.lstrip()
+                if len(pending) > limits["max_row_bytes"]:
+                    raise _row_too_large(sheet, limits["max_row_bytes"])
+            if block:
                 for number, values in self._parse_rows(block, shared, last_row):
                     last_row = number
                     if values:
                         count += 1
                         if max_rows is not None and count > max_rows:
-                            raise WorkbookError(
-                                _("The sheet “%(sheet)s” has more than %(limit)s rows; split the file.")
-                                % {"sheet": sheet.title, "limit": max_rows}
-                            )
+                            raise _too_many_rows(sheet, max_rows)
                         yield number, values
-            tail = buffer
-        sheet.merged = [ref.decode() for ref in _MERGE_RE.findall(tail) if b":" in ref]
+            if data_end:
+                sheet.merged = self._scan_tail(sheet, source, pending, limits["max_tail_bytes"])
+                return
+        sheet.merged = []
+
+    def _scan_tail(self, sheet, source, data, limit):
+        """Merged ranges from what follows the rows, read in pieces; refuse a tail longer than ``limit``."""
+        merged = []
+        size = len(data)
+        while True:
+            if size > limit:
+                raise _tail_too_large(sheet, size)
+            # An unfinished tag waits for the next piece; a piece never holds more than one chunk.
+            cut = data.rfind(b"<")
+            if cut == -1 or len(data) - cut > 4096:
+                cut = len(data)
+            merged += [ref.decode() for ref in _MERGE_RE.findall(data, 0, cut) if b":" in ref]
+            chunk = source.read(_CHUNK)
+            if not chunk:
+                return merged
+            size += len(chunk)
+            data = data[cut:] + chunk
 
     def _parse_rows(self, block, shared, last_row):
         # One pass of one regular expression over the block: row openings and
@@ -490,7 +625,7 @@ def write_workbook(sheets):
             header_cells.append(cell)
         sheet.append(header_cells)
         for row in rows:
-            sheet.append(row)
+            sheet.append([_safe_value(sheet, value) if type(value) is str else value for value in row])
     output = tempfile.TemporaryFile()
     workbook.save(output)
     output.seek(0)
@@ -501,3 +636,24 @@ def _write_cell(sheet, value):
     from openpyxl.cell import WriteOnlyCell
 
     return WriteOnlyCell(sheet, value=value)
+
+
+def text_cell(sheet, value):
+    """A cell that holds ``value`` as text, whatever it starts with.
+
+    openpyxl turns any string starting with ``=`` into a formula, so a name typed as
+    ``=HYPERLINK("http://…","详情")`` would become a live link in every export. Typed as a string
+    (written as an inline string) Excel, WPS and LibreOffice show it as it is, and reading the
+    export back gives the same text: no leading quote is added.
+    """
+    cell = _write_cell(sheet, ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"  # openpyxl.cell.cell.TYPE_STRING
+    return cell
+
+
+def _safe_value(sheet, value):
+    # Only the rare string that openpyxl would take for a formula, or refuse, becomes a cell object:
+    # this runs for every text cell of 300,000-row exports.
+    if value.startswith("=") or ILLEGAL_CHARACTERS_RE.search(value):
+        return text_cell(sheet, value)
+    return value

@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,9 +25,10 @@ def village_list(request):
 
 @login_required
 def village_mine(request):
-    village = selectors.villages_for(request.user).first()
-    if village is None:
-        return redirect("home")
+    """A village secretary's own village; every other role has no village of its own (404)."""
+    if request.user.village_id is None:
+        raise Http404
+    village = get_in_scope(selectors.villages_for(request.user), pk=request.user.village_id)
     return redirect("villages:village_detail", pk=village.pk)
 
 

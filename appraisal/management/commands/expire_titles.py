@@ -6,7 +6,10 @@ from appraisal.tasks import expire_titles
 
 
 class Command(BaseCommand):
-    help = "Expire titles past their end date and send expiry reminders (what the daily task does)."
+    help = (
+        "Expire titles past their end date, send expiry reminders and announce ended public notices "
+        "(what the daily task does)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -16,4 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         today = options["today"]
         result = expire_titles(today.isoformat() if today else None)
-        self.stdout.write(f"{result['expired']} titles expired, {result['reminded']} reminders sent")
+        self.stdout.write(
+            f"{result['expired']} titles expired, {result['reminded']} reminders sent, "
+            f"{result['notices_ended']} notice ends announced"
+        )

@@ -1,7 +1,9 @@
 """Load the demo county (林西县, 赤峰市): registry, cadres, users, then each area's demo data.
 
-Usage: ``python manage.py seed_demo``. Every demo user's password is ``lianchuang-demo``
-(README, "Demo logins"). Running it again changes nothing.
+Usage: ``DEMO_MODE=1 python manage.py seed_demo``. Every demo user's password is
+``lianchuang-demo`` (README, "Demo logins"). Running it again changes nothing. Outside demo mode
+(``DEMO_MODE`` unset, i.e. production) it refuses to run: it would create some 230 logins, staff
+among them, with a password printed in the README.
 
 Steps:
 
@@ -21,7 +23,8 @@ Steps:
 import importlib
 import time
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from campaign.demo.registry import seed_registry
@@ -45,6 +48,12 @@ class Command(BaseCommand):
     help = "Load the demo county with users for every role (password lianchuang-demo); idempotent."
 
     def handle(self, *args, **options):
+        if not settings.DEMO_MODE:
+            raise CommandError(
+                "seed_demo runs only in demo mode: it creates about 230 logins, staff among them, "
+                "with the public password lianchuang-demo. Set DEMO_MODE=1 for a demo or a trial "
+                "(never in production), e.g. DEMO_MODE=1 python manage.py seed_demo"
+            )
         started = time.monotonic()
         county, created = seed_registry()
         if created:

@@ -3,9 +3,7 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 
-
-def client_ip(request):
-    return request.META.get("REMOTE_ADDR") or None
+from campaign.net import client_ip  # noqa: F401 - the views record it on every event
 
 
 def paginate(request, queryset):

@@ -1,5 +1,6 @@
 """Supervision notices: list, issue, reply, mark items, accept or send back, files, export."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -9,12 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaign.access import get_in_scope, role_required
+from campaign.files import clean_filename
 from campaign.roles import Role
 from campaign.steering import selectors, services
 from campaign.steering.forms import NoticeFilterForm, NoticeForm, ReplyForm, ReviewForm
 from campaign.steering.models import NoticeAttachment, NoticeItem, SupervisionNotice
 from campaign.steering.views.common import client_ip, is_htmx, paginate, query_string_without_page
 from campaign.steering.xlsx import xlsx_response
+from campaign.uploads import upload_limit
 from villages.models import Township
 from villages.selectors import townships_for
 
@@ -115,6 +118,20 @@ def _detail_context(request, notice, **extra):
     return context
 
 
+def _refused_files(request):
+    """Why files of this request were not kept: over the size of one file, or of the whole reply."""
+    mb = 1024 * 1024
+    if request.upload_too_large:
+        return [
+            _("The reply with its files is larger than %(mb)s MB; send fewer or smaller files.")
+            % {"mb": settings.NOTICE_REPLY_MAX_BYTES // mb}
+        ]
+    return [
+        _("%(name)s is larger than %(mb)s MB.") % {"name": name, "mb": settings.EVIDENCE_MAX_BYTES // mb}
+        for _field, name in request.refused_uploads
+    ]
+
+
 @role_required(*selectors.NOTICE_ROLES)
 def notice_detail(request, pk):
     notice = selectors.notice_detail(request.user, pk)
@@ -123,10 +140,19 @@ def notice_detail(request, pk):
 
 @require_POST
 @role_required(Role.TOWNSHIP, Role.DEPARTMENT)
+@upload_limit(
+    max_request_bytes=lambda: settings.NOTICE_REPLY_MAX_BYTES,
+    max_file_bytes=lambda: settings.EVIDENCE_MAX_BYTES,
+)
 def notice_reply(request, pk):
     notice = selectors.notice_detail(request.user, pk)
     form = ReplyForm(request.POST, request.FILES)
-    if form.is_valid():
+    refused = _refused_files(request)
+    if refused:
+        # The typed text is kept; the files are not stored (see campaign/uploads.py).
+        form.is_valid()
+        form.add_error("files", refused)
+    elif form.is_valid():
         try:
             services.notice_reply(
                 notice=notice,
@@ -213,7 +239,7 @@ def attachment_download(request, pk, attachment_pk):
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=attachment.original_name)
+    return FileResponse(handle, as_attachment=True, filename=clean_filename(attachment.original_name))
 
 
 @role_required(*selectors.NOTICE_ROLES)
