@@ -67,5 +67,5 @@ def _check_fonts_before_work(**_kwargs):
     missing = missing_fonts()
     if missing:
         raise RuntimeError(
-            "CJK fonts missing: " + ", ".join(missing) + " (install Debian's fonts-noto-cjk, see README)"
+            "No installed face for the font stacks: " + "; ".join(missing) + " (see README, Fonts)"
         )

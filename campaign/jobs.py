@@ -22,9 +22,11 @@ function ``sweep(*, now, node=None) -> int`` (jobs re-queued) that calls ``stale
 import datetime
 import logging
 import os
+import threading
 
 from django.apps import apps
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -39,6 +41,36 @@ UNAVAILABLE = _("The background service is unavailable just now. Please try agai
 WORKER_ENV = "LIANCHUANG_WORKER_NODE"
 
 
+# Without a broker (the quick start) tasks run inline. One started during a request is held until
+# the response has been sent: Django's ``request_finished`` fires when the server closes the
+# response, and the held tasks run then, in the same thread, after the page has its answer.
+_state = threading.local()
+
+
+def _in_request():
+    return getattr(_state, "in_request", False)
+
+
+def _request_started(**_kwargs):
+    _state.in_request = True
+    _state.held = []
+
+
+def _request_finished(**_kwargs):
+    held = getattr(_state, "held", [])
+    _state.in_request = False
+    _state.held = []
+    for task, args in held:
+        try:
+            task.apply_async(args=args)
+        except Exception:  # noqa: BLE001 - the response is gone; the task records its own failure
+            log.exception("inline task %s%r failed after the response", task.name, tuple(args))
+
+
+request_started.connect(_request_started, dispatch_uid="jobs-inline-request-started")
+request_finished.connect(_request_finished, dispatch_uid="jobs-inline-request-finished")
+
+
 def current_worker():
     return os.environ.get(WORKER_ENV, "")
 
@@ -51,7 +83,12 @@ def publish(task, *args):
     from campaign.celery import app
 
     if app.conf.task_always_eager:
-        task.apply_async(args=args)
+        if _in_request():
+            # Inline during a request: run once the response has been sent (see ``_hold``), so the
+            # page answers at once with the same "queued" status a worker set-up shows.
+            _state.held.append((task, args))
+        else:
+            task.apply_async(args=args)
         return True
     try:
         # ignore_result: nobody here waits for the result (the row says how the job went), and a

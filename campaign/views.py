@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from campaign.reports.fonts import missing_fonts
+from campaign.reports.fonts import faces_in_use, missing_fonts
 from campaign.roles import Role
 
 # Where each role's day starts (DESIGN.md, "Journeys"): the village and the
@@ -73,5 +73,7 @@ def healthz(request):
     body = {
         "status": "ok" if healthy else "unavailable",
         "checks": {k: "ok" if v else "down" for k, v in checks.items()},
+        # The face each font stack of the printed documents will use (仿宋, 小标宋, 黑体, 楷体, 宋体).
+        "fonts": faces_in_use(),
     }
     return JsonResponse(body, status=200 if healthy else 503)

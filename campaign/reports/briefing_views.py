@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,13 +17,14 @@ from campaign.reports import pdf
 from campaign.reports.documents import briefing_context
 from campaign.reports.forms import BriefingForm
 from campaign.reports.models import Briefing
-from campaign.reports.selectors import briefings_for
+from campaign.reports.selectors import briefings_for, reports_for
 from campaign.reports.services import (
     briefing_create,
     briefing_publish,
     briefing_request_pdf,
     briefing_unpublish,
     briefing_update,
+    next_briefing_number,
 )
 from campaign.roles import COUNTY_ROLES, Role
 
@@ -53,7 +55,22 @@ def briefing_list(request):
 
 @role_required(*EDITORS)
 def briefing_new(request):
-    form = BriefingForm(request.POST or None, user=request.user)
+    initial = {}
+    wanted = str(request.GET.get("report", ""))
+    if wanted.isascii() and wanted.isdigit() and len(wanted) < 19:
+        # "New special issue" from a briefing: the same month's report, the next number.
+        report = reports_for(request.user).filter(pk=int(wanted)).first()
+        if report is not None:
+            initial = {
+                "campaign": report.campaign,
+                "report": report,
+                "special": True,
+                "number": next_briefing_number(report.campaign),
+                "title": "三级联创工作简报",
+                "issuing_office": f"中共{report.campaign.county.name}委组织部",
+                "issued_on": timezone.localdate(),
+            }
+    form = BriefingForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             briefing = briefing_create(

@@ -7,12 +7,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.jobs import current_worker
-from campaign.reports import charts, pdf
+from campaign.reports import charts, pdf, sections
+from campaign.reports.figures import _date_label
 from campaign.reports.models import Document, RenderStatus
+from campaign.reports.snapshot import snapshot
 
 log = logging.getLogger(__name__)
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
+LATE_NAMES_SHOWN = 12
+# Two-line table headers: the stages' labels shortened where the full label would need three lines
+# in a 15-column table (the text and the table's note give the full labels).
+SHORT_STAGE = {
+    "township_checked": "乡镇验收",
+    "recheck_requested": "申请复检",
+    "rechecked": "县级复检",
+    "not_recommended": "未予推荐",
+}
 
 
 def _numbered(keys):
@@ -53,11 +64,26 @@ def report_view_model(data):
             parts = [f"{s['label']}{county['by_stage'].get(s['key'], 0)}个" for s in stages]
             summary.append(_("By stage: %(parts)s.") % {"parts": "，".join(parts)})
         if county.get("late"):
-            summary.append(
-                _("%(late)s subjects are behind the stage deadlines: %(names)s.")
-                % {"late": county["late"], "names": "、".join(county.get("late_names", [])[:12]) or "—"}
-            )
+            names = county.get("late_names", [])[:LATE_NAMES_SHOWN]
+            if names and len(names) < county["late"]:
+                # A list cut short ends with 等N个 (N the whole count).
+                summary.append(
+                    _("%(late)s subjects are behind the stage deadlines, among them %(names)s.")
+                    % {"late": county["late"], "names": "、".join(names)}
+                )
+            else:
+                summary.append(
+                    _("%(late)s subjects are behind the stage deadlines: %(names)s.")
+                    % {"late": county["late"], "names": "、".join(names) or "—"}
+                )
     title_summary = []
+    stars_drawn = county.get("stars") or {}
+    scored = sum(stars_drawn.values())
+    if scored:
+        title_summary.append(
+            _("%(scored)s subjects have a final score from the county, %(five)s of them with five stars.")
+            % {"scored": scored, "five": stars_drawn.get("5", 0)}
+        )
     titles = county.get("titles") or {}
     if titles:
         title_summary.append(
@@ -93,14 +119,24 @@ def report_view_model(data):
                 (r["name"], {s["key"]: c for s, c in zip(stages, r["stage_counts"], strict=True)})
                 for r in rows
             ],
-            [(s["key"], s["label"]) for s in stages],
+            [(s["key"], SHORT_STAGE.get(s["key"], s["label"])) for s in stages],
+            label=_("Subjects at each stage, by township"),
         )
     star_chart = None
     stars = county.get("stars")
     if stars:
-        star_chart = charts.columns([(f"{k}星", stars.get(str(k), 0)) for k in range(6)])
+        star_chart = charts.columns(
+            [(f"{k}星", stars.get(str(k), 0)) for k in range(6)],
+            label=_("Subjects by number of stars earned"),
+        )
+    for stage in stages:
+        stage["short"] = SHORT_STAGE.get(stage["key"], stage["label"])
+    abbreviated = [s for s in stages if s["short"] != s["label"]]
     return {
         "stages": stages,
+        "stage_note": "；".join(f"{s['short']}＝{s['label']}" for s in abbreviated),
+        "subjects_total": county.get("subjects", 0),
+        "scored_total": sum((stars or {}).values()),
         "township_rows": rows,
         "summary": summary,
         "title_summary": title_summary,
@@ -120,7 +156,10 @@ def briefing_context(briefing):
             keys.append("townships")
         if view["star_chart"]:
             keys.append("stars")
+    extra = sections.for_display(data, where="briefing")
+    keys += [f"section:{section.key}" for section, _figures in extra]
     keys += [k for k in ("highlights", "problems", "next_steps") if getattr(briefing, k)]
+    numbers = _numbered(keys)
     campaign = briefing.campaign
     headline = _("Progress of the %(year)s three-level joint creation campaign in %(county)s") % {
         "year": campaign.year,
@@ -130,7 +169,13 @@ def briefing_context(briefing):
         "briefing": briefing,
         "data": data,
         "headline": headline,
-        "section_numbers": _numbered(keys),
+        "section_numbers": numbers,
+        "banji_rows": [("报：", briefing.report_to), ("送：", briefing.send_to), ("发：", briefing.issue_to)],
+        "issued_on_label": _date_label(briefing.issued_on),
+        "extra_sections": [
+            {"section": section, "figures": figures, "number": numbers[f"section:{section.key}"]}
+            for section, figures in extra
+        ],
         **view,
     }
 
@@ -149,7 +194,8 @@ def document_render(*, document_id):
         document.started_by = current_worker()
         document.save(update_fields=["status", "failure_reason", "started_at", "started_by"])
     try:
-        with transaction.atomic():
+        # One snapshot for everything the document prints (campaign/reports/snapshot.py).
+        with snapshot():
             document = (
                 Document.objects.select_for_update(of=("self",))
                 .select_related("campaign__county")

@@ -15,9 +15,10 @@ from django.utils import timezone, translation
 
 from appraisal.models import Appraisal, Title, Track, VetoEvent
 from appraisal.scoring import classification as classify
+from campaign.reports.sections import take_figures
 from villages.models import Department, Township, Village
 
-DATA_VERSION = 1
+DATA_VERSION = 2
 EXPIRY_WINDOW_DAYS = 90
 NAME_LIMIT = 30
 DEPARTMENTS_ROW = 0  # the id of the row for county departments (no township)
@@ -108,14 +109,47 @@ def _deadlines(campaign, today):
 
 
 def _rankings(campaign):
+    """The township ranking recomputed now from the final scores (never a stored, stale one).
+
+    Same rule as the steering app's ranking (``ranking_scores``): a township with no final result
+    is not ranked, and one with no scored village has no village mean.
+    """
     try:
-        from campaign.steering.models import TownshipRanking
+        from campaign.steering.ranking import _bottom_two, ranking_scores
     except ImportError:  # the steering part is optional
         return {}
-    rows = TownshipRanking.objects.filter(campaign=campaign).values(
-        "township_id", "rank", "score", "bottom_two"
-    )
-    return {r["township_id"]: r for r in rows}
+    computed = ranking_scores(campaign)
+    scores = {tid: values[3] for tid, values in computed.items()}
+    bottom = _bottom_two(scores) if len(scores) > 2 else set()
+    return {
+        tid: {
+            "rank": 1 + sum(1 for other in scores.values() if other > score),
+            "score": score,
+            "own_score": computed[tid][0],
+            "villages_mean": computed[tid][1],
+            "bottom_two": tid in bottom,
+        }
+        for tid, score in scores.items()
+    }
+
+
+def _named(campaign):
+    """Titles this campaign issued (not revoked), by track and stars: the naming's figures."""
+    counts = Counter()
+    for track, stars, n in (
+        Title.objects.filter(campaign=campaign)
+        .exclude(status=Title.Status.REVOKED)
+        .order_by()
+        .values_list("track", "star_count")
+        .annotate(n=Count("id"))
+    ):
+        counts[(track, stars)] += n
+    named = {"total": sum(counts.values())}
+    for track in (Track.VILLAGE, Track.TOWNSHIP, Track.DEPARTMENT):
+        named[str(track)] = sum(n for (t, _s), n in counts.items() if t == track)
+        named[f"{track}_five_star"] = counts[(track, 5)]
+        named[f"{track}_by_stars"] = {str(k): counts[(track, k)] for k in range(1, 6)}
+    return named
 
 
 def build_report_data(campaign, *, now=None, previous=None):
@@ -252,16 +286,32 @@ def _build(campaign, now, today, previous):
         )
     )
 
+    named_villages, named_five = Counter(), Counter()
+    for township_id, star_count, n in (
+        Title.objects.filter(campaign=campaign, track=Track.VILLAGE)
+        .exclude(status=Title.Status.REVOKED)
+        .order_by()
+        .values_list("township_id", "star_count")
+        .annotate(n=Count("id"))
+    ):
+        named_villages[township_id] += n
+        if star_count == 5:
+            named_five[township_id] += n
+
     rows = []
     for t in townships:
         stages = by_stage[t["id"]]
         ranking = rankings.get(t["id"])
-        score = ranking["score"] if ranking else own_points.get(t["id"])
+        # Classified by its own final score, as the steering pages classify it (not the ranking score).
+        score = own_points.get(t["id"])
         rows.append(
             {
                 "id": t["id"],
                 "name": t["name"],
                 "villages": t["village_count"],
+                "villages_mean": ranking["villages_mean"] if ranking else None,
+                "named": named_villages[t["id"]],
+                "named_five_star": named_five[t["id"]],
                 "subjects": sum(stages.values()),
                 "by_stage": {k: v for k, v in stages.items() if v},
                 "late": late[t["id"]],
@@ -279,6 +329,9 @@ def _build(campaign, now, today, previous):
                 "id": DEPARTMENTS_ROW,
                 "name": "县直部门",
                 "villages": 0,
+                "villages_mean": None,
+                "named": 0,
+                "named_five_star": 0,
                 "subjects": sum(stages.values()),
                 "by_stage": dict(stages),
                 "late": late[DEPARTMENTS_ROW],
@@ -307,6 +360,7 @@ def _build(campaign, now, today, previous):
         "five_star": sum(five_star.values()),
         "titles": titles,
         "vetoes": sum(vetoes.values()),
+        "named": _named(campaign),
     }
     data = {
         "version": DATA_VERSION,
@@ -324,6 +378,8 @@ def _build(campaign, now, today, previous):
         "townships": rows,
         "expiring_titles": expiring,
         "change": None,
+        # Figures of the sections other apps add (campaign/reports/sections.py), same snapshot.
+        "sections": take_figures(campaign, today),
     }
     if previous is not None:
         data["change"] = change_between(previous.data, data, previous.period)

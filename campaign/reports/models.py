@@ -84,7 +84,20 @@ class Briefing(BackgroundJob):
         related_name="briefings",
         verbose_name=_("progress report"),
     )
+    # Issues are numbered per campaign, that is per year: 2026年第N期.
     number = models.PositiveIntegerField(_("issue number"))
+    running_number = models.PositiveIntegerField(
+        _("running issue number (总第N期)"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: the number counted over all years."),
+    )
+    special = models.BooleanField(
+        _("special issue"),
+        default=False,
+        help_text=_("A second briefing on the same report, e.g. on one topic; it has its own number."),
+    )
+    copies = models.PositiveIntegerField(_("copies printed"), default=60)
     title = models.CharField(
         _("briefing name"), max_length=60, default="三级联创工作简报", validators=[validate_name]
     )
@@ -124,10 +137,14 @@ class Briefing(BackgroundJob):
         verbose_name_plural = _("briefings")
         constraints = [
             models.UniqueConstraint(fields=["campaign", "number"], name="one_briefing_per_number"),
-            # A scheduled run that is delivered twice still makes one briefing.
+            # A scheduled run that is delivered twice still makes one regular briefing; special
+            # issues on the same report are allowed.
             models.UniqueConstraint(
-                fields=["report"], condition=Q(report__isnull=False), name="one_briefing_per_report"
+                fields=["report"],
+                condition=Q(report__isnull=False, special=False),
+                name="one_briefing_per_report",
             ),
+            models.CheckConstraint(name="briefing_copies_at_least_one", condition=Q(copies__gte=1)),
             models.CheckConstraint(name="briefing_number_positive", condition=Q(number__gte=1)),
             models.CheckConstraint(name="briefing_title_not_empty", condition=~Q(title="")),
             models.CheckConstraint(
@@ -140,16 +157,29 @@ class Briefing(BackgroundJob):
 
     @property
     def issue_label(self):
-        return f"第{self.number}期"
+        """2026年第3期（总第27期）: numbered per year, with the optional running number."""
+        label = f"{self.campaign.year}年第{self.number}期"
+        if self.running_number:
+            label += f"（总第{self.running_number}期）"
+        return label
 
 
 class Document(BackgroundJob):
-    """Another printed document of a campaign: a certificate, the naming list, the county self-check."""
+    """Another printed document of a campaign: certificates, the naming decision and list, the county
+    self-check, a public notice (公示), a supervision notice (督办通知单)."""
 
     class Kind(models.TextChoices):
         CERTIFICATE = "certificate", _("certificate")
+        CERTIFICATES = "certificates", _("certificates of an approval batch")
         NAMING_LIST = "naming_list", _("list of named subjects")
+        NAMING_DECISION = "naming_decision", _("naming decision")
         COUNTY_SELF_CHECK = "county_self_check", _("county self-check report")
+        PUBLIC_NOTICE = "public_notice", _("public notice")
+        SUPERVISION_NOTICE = "supervision_notice", _("supervision notice")
+
+    class Variant(models.TextChoices):
+        STANDARD = "standard", _("full certificate")
+        OVERLAY = "overlay", _("text only, for pre-printed stock (套打)")
 
     Status = RenderStatus
 
@@ -159,6 +189,25 @@ class Document(BackgroundJob):
     kind = models.CharField(pgettext_lazy("printed document", "kind"), max_length=32, choices=Kind.choices)
     # The title a certificate is for; 0 for the campaign-wide documents.
     title_id = models.PositiveBigIntegerField(_("title awarded"), default=0)
+    # The public or supervision notice printed; 0 for the other kinds.
+    object_id = models.PositiveBigIntegerField(default=0)
+    # The approval batch of a certificates document: the day its titles were named (ISO date).
+    batch = models.CharField(max_length=10, blank=True, default="")
+    # 发文字号 (e.g. 林党发〔2026〕12号) of a document sent as a 公文; the number is held in DocumentNumber.
+    number_label = models.CharField(_("document number"), max_length=40, blank=True)
+    copies = models.PositiveIntegerField(_("copies"), default=1)
+    signed_on = models.DateField(_("date of the document"), null=True, blank=True)
+    recipients = models.CharField(_("main recipients"), max_length=300, blank=True)
+    copy_to = models.CharField(_("copied to"), max_length=300, blank=True)
+    signer = models.CharField(_("signed off by (签发人)"), max_length=40, blank=True)
+    as_official = models.BooleanField(_("sent as an official document"), default=False)
+    variant = models.CharField(
+        _("certificate variant"), max_length=16, choices=Variant.choices, default=Variant.STANDARD
+    )
+    chinese_date = models.BooleanField(_("date in Chinese numerals"), default=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=RenderStatus.choices, default=RenderStatus.QUEUED
     )
@@ -172,8 +221,61 @@ class Document(BackgroundJob):
         verbose_name = _("printed document")
         verbose_name_plural = _("printed documents")
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "kind", "title_id"], name="one_document_per_subject")
+            models.UniqueConstraint(
+                fields=["campaign", "kind", "title_id", "object_id", "batch"], name="one_document_per_subject"
+            ),
+            models.CheckConstraint(name="document_copies_at_least_one", condition=Q(copies__gte=1)),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.campaign}"
+
+
+class DocumentNumber(models.Model):
+    """A 发文字号 taken: prefix + year + number, once per county (林党发〔2026〕12号)."""
+
+    county = models.ForeignKey("villages.County", on_delete=models.PROTECT, related_name="+")
+    prefix = models.CharField(_("prefix"), max_length=12)
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("number"))
+    document = models.ForeignKey(Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    taken_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["county_id", "prefix", "year", "number"]
+        verbose_name = _("document number")
+        verbose_name_plural = _("document numbers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "prefix", "year", "number"], name="document_number_once"
+            ),
+            models.CheckConstraint(name="document_number_positive", condition=Q(number__gte=1)),
+        ]
+
+    def __str__(self):
+        return number_label(self.prefix, self.year, self.number)
+
+
+def number_label(prefix, year, number):
+    return f"{prefix}〔{year}〕{number}号"
+
+
+class PrintSettings(models.Model):
+    """A county's own marks on its documents, and the positions for pre-printed certificates."""
+
+    county = models.OneToOneField("villages.County", on_delete=models.CASCADE, related_name="print_settings")
+    committee_mark = models.CharField(_("county committee's organ mark"), max_length=40)
+    committee_prefix = models.CharField(_("county committee's number prefix"), max_length=12)
+    committee_office = models.CharField(_("county committee's printing office"), max_length=60)
+    department_mark = models.CharField(_("Organization Department's organ mark"), max_length=40)
+    department_prefix = models.CharField(_("Organization Department's number prefix"), max_length=12)
+    department_office = models.CharField(_("Organization Department's printing office"), max_length=60)
+    # {element: [x mm, y mm]} on an A4 landscape sheet, for the text-only certificate (套打).
+    overlay = models.JSONField(_("positions on pre-printed certificates"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("print settings")
+        verbose_name_plural = _("print settings")
+
+    def __str__(self):
+        return str(self.county)

@@ -13,10 +13,15 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from campaign.reports import fonts
 from campaign.reports.fonts import missing_fonts
 
 # WeasyPrint logs every layout step at INFO; a worker's log should show tasks, not steps.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
+# The one red of every printed document (organ mark, red line, masthead, certificate frame).
+RED = "#e60012"
 
 
 class FontsMissing(RuntimeError):
@@ -24,16 +29,25 @@ class FontsMissing(RuntimeError):
 
 
 def render_html(template_name, context):
-    """The finished HTML of a printed document; always in Chinese, the language of official papers."""
-    with translation.override("zh-hans"):
-        return render_to_string(template_name, context)
+    """The finished HTML of a printed document; always in Chinese, the language of official papers.
+
+    ``paper`` tells shared templates they print (paragraphs on the type grid), ``fonts`` carries the
+    face of each role (``fonts.context()``).
+    """
+    from campaign.reports import typeset
+
+    with translation.override("zh-hans"), typeset.collecting_spacings() as used:
+        html = render_to_string(
+            template_name, {"paper": True, "fonts": fonts.context(), "red": RED, **context}
+        )
+    return html.replace(typeset.SPACING_PLACEHOLDER, typeset.spacing_css(used), 1)
 
 
 def render_pdf(html):
     """The PDF bytes of a finished HTML page (fonts checked first: never a PDF of empty boxes)."""
     missing = missing_fonts()
     if missing:
-        raise FontsMissing("CJK fonts missing: " + ", ".join(missing))
+        raise FontsMissing("No installed face for the font stacks: " + "; ".join(missing))
     from weasyprint import HTML
 
     # base_url lets the template refer to nothing outside the app: all CSS and

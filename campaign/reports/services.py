@@ -16,12 +16,16 @@ from campaign.reports.figures import build_report_data
 from campaign.reports.models import Briefing, ProgressReport, RenderStatus
 from campaign.reports.schedule import period_for
 from campaign.reports.selectors import latest_report, previous_report
+from campaign.reports.snapshot import snapshot
 from campaign.roles import Role
 
 log = logging.getLogger(__name__)
 
 BRIEFING_TEXT_FIELDS = (
     "title",
+    "special",
+    "running_number",
+    "copies",
     "editor_note",
     "highlights",
     "problems",
@@ -40,7 +44,6 @@ def _default_office(campaign):
     return f"中共{campaign.county.name}委组织部"
 
 
-@transaction.atomic
 def report_take(*, campaign, period=None, user=None, refresh=False, now=None):
     """The campaign's report for ``period`` (default: the current one), made if it does not exist.
 
@@ -51,6 +54,12 @@ def report_take(*, campaign, period=None, user=None, refresh=False, now=None):
     """
     now = now or timezone.now()
     period = period or period_for(timezone.localdate(now))
+    # Every figure from one consistent reading of the data (campaign/reports/snapshot.py).
+    with snapshot():
+        return _report_take(campaign, period, user, refresh, now)
+
+
+def _report_take(campaign, period, user, refresh, now):
     existing = ProgressReport.objects.select_for_update().filter(campaign=campaign, period=period).first()
     if existing is not None and not refresh:
         return existing, False
@@ -93,6 +102,22 @@ def _check_editor(user, campaign):
 def _save_briefing(briefing):
     if briefing.published and briefing.report_id is None:
         raise ValidationError({"report": _("A published briefing needs its progress report.")})
+    if (
+        briefing.report_id
+        and not briefing.special
+        and Briefing.objects.filter(report_id=briefing.report_id, special=False)
+        .exclude(pk=briefing.pk)
+        .exists()
+    ):
+        # Said in words, beside the field: never the constraint's name (one_briefing_per_report).
+        raise ValidationError(
+            {
+                "special": _(
+                    "This report already has its regular briefing. A second briefing on it is a special "
+                    "issue: tick “special issue” (it gets its own number)."
+                )
+            }
+        )
     try:
         briefing.full_clean()
     except ValidationError as error:
@@ -289,27 +314,151 @@ __all__ = [
 ]
 
 
+DOCUMENT_ROLES = (Role.COUNTY_ADMIN, Role.COUNTY_LEADER)
+# Documents sent as a 公文 take a 发文字号: the county committee's for the naming decision, the
+# Organization Department's for the self-check sent up to the city.
+NUMBERED = {"naming_decision": "committee", "county_self_check": "department"}
+
+
+def _check_printer(user, campaign):
+    """The county administrator and the county leader print their county's documents."""
+    if user is None:
+        return
+    require_role(user, *DOCUMENT_ROLES)
+    if user.county_id != campaign.county_id:
+        raise ValidationError(_("This campaign belongs to another county."))
+
+
+def print_settings_for(county):
+    """The county's print settings, or the defaults derived from its name (not saved)."""
+    from campaign.reports.models import PrintSettings
+
+    found = PrintSettings.objects.filter(county=county).first()
+    if found is not None:
+        return found
+    name = county.name
+    short = name[:-1] if len(name) > 2 and name[-1] in "县旗区市" else name
+    return PrintSettings(
+        county=county,
+        committee_mark=f"中共{name}委文件",
+        committee_prefix=f"{short[0]}党发",
+        committee_office=f"中共{name}委办公室",
+        department_mark=f"中共{name}委组织部文件",
+        department_prefix=f"{short[0]}组发",
+        department_office=f"中共{name}委组织部",
+        overlay={},
+    )
+
+
+def next_document_number(*, county, prefix, year):
+    from campaign.reports.models import DocumentNumber
+
+    taken = DocumentNumber.objects.filter(county=county, prefix=prefix, year=year).aggregate(n=Max("number"))
+    return (taken["n"] or 0) + 1
+
+
+def _take_number(document, *, county, prefix, year, number):
+    """Hold 发文字号 ``prefix〔year〕number号`` for ``document``; a number used by another is refused."""
+    from campaign.reports.models import DocumentNumber, number_label
+
+    label = number_label(prefix, year, number)
+    if number < 1:
+        raise ValidationError({"number": _("A document number starts at 1.")})
+    held = DocumentNumber.objects.select_for_update().filter(
+        county=county, prefix=prefix, year=year, number=number
+    )
+    other = held.exclude(document=document).first()
+    if other is not None:
+        raise ValidationError(
+            {
+                "number": _(
+                    "%(label)s is already used: choose another number (the next free one is %(next)s)."
+                )
+                % {"label": label, "next": next_document_number(county=county, prefix=prefix, year=year)}
+            }
+        )
+    # The document gives up the number it held before, if it changes.
+    DocumentNumber.objects.filter(document=document).exclude(prefix=prefix, year=year, number=number).delete()
+    if not held.exists():
+        try:
+            with transaction.atomic():
+                DocumentNumber.objects.create(
+                    county=county, prefix=prefix, year=year, number=number, document=document
+                )
+        except IntegrityError as error:  # taken between the look-up and the insert
+            raise ValidationError(
+                {"number": _("%(label)s is already used: choose another number.") % {"label": label}}
+            ) from error
+    return label
+
+
+OPTION_FIELDS = (
+    "copies",
+    "signed_on",
+    "recipients",
+    "copy_to",
+    "signer",
+    "as_official",
+    "variant",
+    "chinese_date",
+)
+
+
 @transaction.atomic
-def document_request(*, campaign, kind, user=None, title=None):
-    """Queue (or queue again) a certificate, the naming list or the county self-check; one row per subject."""
+def document_request(*, campaign, kind, user=None, title=None, notice=None, batch="", number=None, **options):
+    """Queue (or queue again) a printed document; one row per document, its PDF made by a worker.
+
+    ``options`` are the document's print options (copies, date, recipients, signer, 公文 or not,
+    certificate variant, date style); ``number`` the 发文字号's number for a document sent as a 公文.
+    Bad values are refused with a message naming the field: a copy count below 1, a number already used.
+    """
     from campaign.reports.models import Document
     from campaign.reports.tasks import render_document
 
-    if user is not None:
-        _check_editor(user, campaign)
+    _check_printer(user, campaign)
+    unknown = set(options) - set(OPTION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown document options: {sorted(unknown)}")
     if kind == Document.Kind.CERTIFICATE:
         if title is None or title.campaign_id != campaign.pk:
             raise ValidationError(_("A certificate needs a title of this campaign."))
     elif title is not None:
         raise ValidationError(_("Only a certificate is made for one title."))
-    document, _created = Document.objects.get_or_create(
-        campaign=campaign, kind=kind, title_id=title.pk if title else 0
+    if kind == Document.Kind.CERTIFICATES and not batch:
+        raise ValidationError(_("Choose the approval batch to print the certificates of."))
+    if kind in (Document.Kind.PUBLIC_NOTICE, Document.Kind.SUPERVISION_NOTICE) and notice is None:
+        raise ValidationError(_("Choose the notice to print."))
+    copies = options.get("copies")
+    if copies is not None and (not isinstance(copies, int) or copies < 1):
+        raise ValidationError({"copies": _("Print at least one copy.")})
+    document, _created = Document.objects.select_for_update().get_or_create(
+        campaign=campaign,
+        kind=kind,
+        title_id=title.pk if title else 0,
+        object_id=notice.pk if notice is not None else 0,
+        batch=batch or "",
     )
+    for name, value in options.items():
+        setattr(document, name, value)
+    if kind in NUMBERED and (kind != Document.Kind.COUNTY_SELF_CHECK or document.as_official):
+        marks = print_settings_for(campaign.county)
+        prefix = marks.committee_prefix if NUMBERED[kind] == "committee" else marks.department_prefix
+        year = (document.signed_on or timezone.localdate()).year
+        if number is None:
+            held = document.number_label
+            number = (
+                next_document_number(county=campaign.county, prefix=prefix, year=year) if not held else None
+            )
+        if number is not None:
+            document.number_label = _take_number(
+                document, county=campaign.county, prefix=prefix, year=year, number=number
+            )
     now = timezone.now()
-    Document.objects.filter(pk=document.pk).update(
-        status=RenderStatus.QUEUED, failure_reason="", queued_at=now, started_at=None, started_by=""
-    )
     document.status = RenderStatus.QUEUED
+    document.failure_reason = ""
     document.queued_at, document.started_at, document.started_by = now, None, ""
+    document.requested_by = user if user is not None and user.pk else None
+    document.full_clean(validate_unique=False, validate_constraints=False)
+    document.save()
     enqueue(render_document, document.pk, on_failure=_job_failed(Document, document.pk))
     return document

@@ -20,4 +20,8 @@ urlpatterns = [
     path("documents/", document_views.document_list, name="document_list"),
     path("documents/make/", document_views.document_make, name="document_make"),
     path("documents/<int:pk>/pdf/", document_views.document_download, name="document_download"),
+    path("documents/<int:pk>/status/", document_views.document_status, name="document_status"),
+    path("documents/settings/", document_views.print_settings, name="print_settings"),
+    path("documents/public-notice/<int:pk>/", document_views.public_notice_print, name="public_notice_print"),
+    path("documents/supervision/<int:pk>/", document_views.supervision_print, name="supervision_print"),
 ]

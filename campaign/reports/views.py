@@ -3,12 +3,14 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaign.access import get_in_scope, role_required
 from campaign.models import Campaign
+from campaign.reports import sections
 from campaign.reports.documents import report_view_model
 from campaign.reports.forms import CompareForm
 from campaign.reports.selectors import previous_report, reports_for
@@ -39,7 +41,16 @@ def report_detail(request, pk):
     return render(
         request,
         "reports/report_detail.html",
-        {"report": report, "previous": previous_report(report), **report_view_model(report.data)},
+        {
+            "report": report,
+            "previous": previous_report(report),
+            **report_view_model(report.data),
+            # Sections other apps add (campaign/reports/sections.py), from the report's frozen figures.
+            "extra_sections": [
+                {"section": section, "figures": figures, "number": ""}
+                for section, figures in sections.for_display(report.data, where="report")
+            ],
+        },
     )
 
 
@@ -79,6 +90,8 @@ def report_compare(request):
     )
 
 
+# Outside the request's transaction: the report opens its own at REPEATABLE READ (one snapshot).
+@transaction.non_atomic_requests
 @require_POST
 @role_required(Role.COUNTY_ADMIN)
 def report_take_now(request):
